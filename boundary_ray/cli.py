@@ -1,0 +1,175 @@
+"""The ``boundary`` command line: run, query, chart, report, score, verify, models.
+
+Each verb parses its arguments and calls one library function; every ``BoundaryError``
+becomes a one-line ``boundary: error: ...`` on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from boundary_ray.errors import BoundaryError
+
+DEMO_SPEC = Path(__file__).parent / "examples" / "demo.yaml"
+
+
+def _params(pairs: list[str] | None) -> dict[str, str]:
+    params = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise BoundaryError(f"--param {pair!r}: expected key=value")
+        params[key] = value
+    return params
+
+
+def _overrides(pairs: list[str] | None) -> dict[str, object]:
+    import yaml
+
+    return {k: yaml.safe_load(v) for k, v in _params(pairs).items()}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from boundary_ray.pipeline import run_spec_file
+
+    spec_path = args.spec or DEMO_SPEC
+    overrides = _overrides(args.set)
+    if args.lake:
+        overrides["lake"] = args.lake
+    run_spec_file(spec_path, overrides=overrides, progress=not args.quiet)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from boundary_ray.analysis import format_table, run_query
+
+    table = run_query(args.name, args.lake, _params(args.param))
+    sys.stdout.write(format_table(table, args.format, args.out))
+    return 0
+
+
+def cmd_chart(args: argparse.Namespace) -> int:
+    from boundary_ray.charts import render_chart
+
+    path = render_chart(args.name, args.lake, args.out, _params(args.param))
+    print(path)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from boundary_ray.charts.report import write_report
+
+    print(write_report(args.lake, args.out))
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from boundary_ray.scoring import score_spec_file
+
+    overrides = _overrides(args.set)
+    if args.lake:
+        overrides["lake"] = args.lake
+    score_spec_file(args.spec, overrides=overrides, progress=not args.quiet)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from boundary_ray.verifiers.offline import verify_jsonl
+
+    for result in verify_jsonl(args.task, args.input, timeout_s=args.timeout):
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from boundary_ray.models.builtin import BUILTIN_MODELS, prepare_builtin
+
+    if args.action == "list":
+        for name, info in BUILTIN_MODELS.items():
+            print(f"builtin:{name}\t{info.description}")
+        return 0
+    names = args.names or list(BUILTIN_MODELS)
+    for name in names:
+        print(prepare_builtin(name.removeprefix("builtin:")))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every verb."""
+    parser = argparse.ArgumentParser(
+        prog="boundary", description="Measure the reasoning boundary of language models (pass@k)."
+    )
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    run = verbs.add_parser("run", help="sample, verify and write to the lake (resumable)")
+    run.add_argument("spec", nargs="?", help="YAML spec (default: the bundled demo)")
+    run.add_argument("--lake", help="override the spec's lake location")
+    run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a spec key, e.g. sampling.n=4")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=cmd_run)
+
+    demo = verbs.add_parser("demo", help="run the bundled offline demo (same as a bare `run`)")
+    demo.add_argument("--lake", help="where to write the lake (default ./lake)")
+    demo.add_argument("--set", action="append", metavar="KEY=VALUE")
+    demo.add_argument("--quiet", action="store_true")
+    demo.set_defaults(func=cmd_run, spec=None)
+
+    query = verbs.add_parser("query", help="run one of queries/*.sql over a lake")
+    query.add_argument("name", help="query name, e.g. pass_at_k")
+    query.add_argument("--lake", default="./lake")
+    query.add_argument("--param", action="append", metavar="KEY=VALUE")
+    query.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet", "markdown"])
+    query.add_argument("--out", help="file for --format parquet")
+    query.set_defaults(func=cmd_query)
+
+    chart = verbs.add_parser("chart", help="render a chart (png, svg, pdf or html by suffix)")
+    chart.add_argument("name")
+    chart.add_argument("--lake", default="./lake")
+    chart.add_argument("--out", required=True)
+    chart.add_argument("--param", action="append", metavar="KEY=VALUE")
+    chart.set_defaults(func=cmd_chart)
+
+    report = verbs.add_parser("report", help="every chart and table the lake supports")
+    report.add_argument("--lake", default="./lake")
+    report.add_argument("--out", required=True)
+    report.set_defaults(func=cmd_report)
+
+    score = verbs.add_parser("score", help="perplexity of lake responses under scorer models")
+    score.add_argument("spec")
+    score.add_argument("--lake")
+    score.add_argument("--set", action="append", metavar="KEY=VALUE")
+    score.add_argument("--quiet", action="store_true")
+    score.set_defaults(func=cmd_score)
+
+    verify = verbs.add_parser("verify", help="re-grade responses offline from JSONL")
+    verify.add_argument("task", choices=["math", "code"])
+    verify.add_argument("input", help="JSONL file ('-' for stdin)")
+    verify.add_argument("--timeout", type=float, default=None, help="per-sample seconds")
+    verify.set_defaults(func=cmd_verify)
+
+    models = verbs.add_parser("models", help="prepare the bundled offline models")
+    models.add_argument("action", choices=["prepare", "list"])
+    models.add_argument("names", nargs="*", help="e.g. smollm2-135m-instruct (default: all)")
+    models.set_defaults(func=cmd_models)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``boundary`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BoundaryError as exc:
+        print(f"boundary: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("boundary: interrupted; rerun the same command to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Arrow schemas of the lake's tables, declared once and used by every writer.
+
+Partition columns (``model``, ``benchmark``, ``scorer``) are part of each table's logical
+schema but live in the Hive path (``samples/model=m/benchmark=b/``), not inside the files:
+``file_schema(table)`` gives what a Parquet file holds.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+PROBLEMS = pa.schema(
+    [
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        ("task", pa.string()),  # 'math' | 'code'
+        ("question", pa.string()),
+        ("answer", pa.string()),  # gold, normalized; null for code
+        ("tests", pa.string()),  # code: JSON; null for math
+        ("meta", pa.string()),  # JSON object
+    ]
+)
+
+MODELS = pa.schema(
+    [
+        ("model", pa.string()),
+        ("source", pa.string()),
+        ("revision", pa.string()),
+        ("prompt", pa.string()),  # 'chat' | 'raw'
+        ("role", pa.string()),  # 'base' | 'rl' | 'distilled' | 'instruct'
+        ("tags", pa.string()),  # JSON object
+        ("run_id", pa.string()),
+    ]
+)
+
+SAMPLES = pa.schema(
+    [
+        ("model", pa.string()),
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        ("sample_idx", pa.int32()),
+        ("run_id", pa.string()),
+        ("seed", pa.int64()),  # the per-request seed this sample was drawn with
+        ("prompt", pa.string()),
+        ("response", pa.string()),
+        ("response_tokens", pa.int32()),
+        ("cum_logprob", pa.float64()),  # sampling-time cumulative logprob of the response
+        ("finish_reason", pa.string()),  # 'stop' | 'length' | ...
+        ("extracted_answer", pa.string()),
+        ("answer_rule", pa.string()),  # which extraction rule fired ('boxed', 'answer_is', ...)
+        ("correct", pa.bool_()),
+        ("verdict", pa.string()),  # 'correct' | 'wrong' | 'no_answer' | 'timeout' | 'error'
+        ("verdict_reason", pa.string()),  # short reason for anything but 'correct'
+        ("verify_ms", pa.float64()),
+    ]
+)
+
+SCORES = pa.schema(
+    [
+        ("scorer", pa.string()),
+        ("model", pa.string()),
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        ("sample_idx", pa.int32()),
+        ("run_id", pa.string()),
+        ("response_tokens", pa.int32()),  # tokens of the response under the scorer's tokenizer
+        ("logprob_sum", pa.float64()),
+        ("perplexity", pa.float64()),  # exp(-logprob_sum / response_tokens)
+        ("status", pa.string()),  # 'ok' | 'too_long' | 'error'
+        ("reason", pa.string()),
+    ]
+)
+
+VERDICTS = ("correct", "wrong", "no_answer", "timeout", "error")
+
+TABLES: dict[str, pa.Schema] = {
+    "problems": PROBLEMS,
+    "models": MODELS,
+    "samples": SAMPLES,
+    "scores": SCORES,
+}
+
+PARTITIONS: dict[str, tuple[str, ...]] = {
+    "problems": ("benchmark",),
+    "models": (),
+    "samples": ("model", "benchmark"),
+    "scores": ("scorer", "model", "benchmark"),
+}
+
+
+def file_schema(table: str) -> pa.Schema:
+    """The schema of one Parquet file of ``table``: the logical schema less partition columns."""
+    schema = TABLES[table]
+    for column in PARTITIONS[table]:
+        schema = schema.remove(schema.get_field_index(column))
+    return schema
