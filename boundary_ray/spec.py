@@ -218,7 +218,8 @@ class Spec:
 
 
 def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Spec:
-    """Read and validate a YAML spec; relative paths in it resolve against the spec's folder.
+    """Read and validate a YAML spec. Relative paths in it are relative to the working
+    directory, as in every example (``lake: ./lake``, ``source: ../shared/benchmarks/...``).
 
     ``overrides`` are dotted keys applied on top (``{"sampling.n": 4, "lake": "/tmp/l"}``).
     """
@@ -235,8 +236,7 @@ def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> S
         raise BoundaryError(f"{path}: the spec must be a YAML mapping")
     for dotted, value in (overrides or {}).items():
         _set_dotted(raw, dotted, value)
-    spec = spec_from_dict(raw, where=str(path))
-    return _resolve_paths(spec, path.parent)
+    return spec_from_dict(raw, where=str(path))
 
 
 def spec_from_dict(raw: Mapping[str, Any], where: str = "spec") -> Spec:
@@ -244,24 +244,6 @@ def spec_from_dict(raw: Mapping[str, Any], where: str = "spec") -> Spec:
     spec = _build(Spec, raw, where)
     spec.check(where)
     return spec
-
-
-def _resolve_paths(spec: Spec, base: Path) -> Spec:
-    benches = tuple(
-        dataclasses.replace(b, source=_resolve(b.source, base)) for b in spec.benchmarks
-    )
-    models = tuple(dataclasses.replace(m, source=_resolve(m.source, base)) for m in spec.models)
-    lake = _resolve(spec.lake, base)
-    return dataclasses.replace(spec, benchmarks=benches, models=models, lake=lake)
-
-
-def _resolve(value: str, base: Path) -> str:
-    if ":" in value.split("/")[0] or value.startswith("/"):
-        return value  # a URI (hf://, s3://, builtin:, synthetic:) or an absolute path
-    candidate = base / value
-    if value.startswith(".") or candidate.exists():
-        return str(candidate.resolve())
-    return value  # a hub repo id such as "Qwen/Qwen2.5-7B"
 
 
 def _set_dotted(raw: dict, dotted: str, value: Any) -> None:
