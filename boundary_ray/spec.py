@@ -98,6 +98,9 @@ class EngineSpec:
     cluster's GPUs). ``device``: ``auto`` picks ``cuda`` when the cluster has GPUs, else ``cpu``.
     ``batch_size``: problems handed to one engine call (more = better batching, coarser resume).
     ``schedule``: several models one after another (``sequential``) or side by side (``parallel``).
+    ``placement``: what each engine actor claims from Ray: ``gpu`` (``tensor_parallel_size`` GPUs,
+    one STRICT_PACK placement group per replica when > 1), ``cpu``, or ``auto`` (follows device).
+    ``placement: gpu`` with ``device: cpu`` lets a CPU machine with logical GPUs test placement.
     """
 
     tensor_parallel_size: int = 1
@@ -108,6 +111,7 @@ class EngineSpec:
     batch_size: int = 32
     gpu_memory_utilization: float = 0.9
     schedule: str = "sequential"
+    placement: str = "auto"
 
     def check(self, where: str) -> None:
         if self.tensor_parallel_size < 1:
@@ -117,6 +121,7 @@ class EngineSpec:
         _check_choice(self.device, ("auto", "cpu", "cuda"), f"{where}.device")
         _check_choice(self.dtype, ("auto", "float32", "float16", "bfloat16"), f"{where}.dtype")
         _check_choice(self.schedule, ("sequential", "parallel"), f"{where}.schedule")
+        _check_choice(self.placement, ("auto", "gpu", "cpu"), f"{where}.placement")
         if self.batch_size < 1:
             raise BoundaryError(f"{where}.batch_size: must be >= 1")
         if self.max_model_len is not None and self.max_model_len < 16:

@@ -1,0 +1,241 @@
+"""``boundary run``: one Ray Data pipeline per model.
+
+    problem requests ──► map_batches(VLLMSampler, engine actors) ──► map_batches(TaskVerifier, CPU)
+                     ──► map_batches(ParquetLakeWriter) ──► progress on the driver
+
+Before sampling, the plan reads which samples the lake already holds and asks only for the
+missing ones, so an interrupted run, rerun, ends with every sample exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from boundary_ray.benchmarks import load_problems
+from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.filesystem import is_local
+from boundary_ray.lake.manifest import RunManifest, new_run_id
+from boundary_ray.lake.plan import plan_requests, present_samples
+from boundary_ray.lake.problems import store_problems
+from boundary_ray.lake.writer import ParquetLakeWriter, write_rows
+from boundary_ray.models import resolve_model_source
+from boundary_ray.prompts import PromptBuilder
+from boundary_ray.spec import ModelSpec, Spec, load_spec
+
+REQUEST_SCHEMA = pa.schema(
+    [
+        ("model", pa.string()),
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        ("run_id", pa.string()),
+        ("task", pa.string()),
+        ("question", pa.string()),
+        ("answer", pa.string()),
+        ("tests", pa.string()),
+        ("prompt", pa.string()),
+        ("first_idx", pa.int32()),
+        ("n_new", pa.int32()),
+        ("seed", pa.int64()),
+    ]
+)
+
+
+def run_spec_file(
+    path: str | Path, overrides: dict[str, Any] | None = None, progress: bool = True
+) -> dict[str, Any]:
+    """Load the spec at ``path`` (with dotted-key ``overrides``) and run it."""
+    return run_spec(load_spec(path, overrides), progress=progress)
+
+
+def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
+    """Sample, verify and write every missing sample of ``spec``; returns the run's counters."""
+    if is_local(spec.lake):  # Ray workers may run in another directory
+        spec = replace(spec, lake=str(Path(spec.lake.removeprefix("file://")).expanduser().resolve()))
+    problems = {b.name: load_problems(b) for b in spec.benchmarks}  # bad input fails here, early
+    sources = {m.name: resolve_model_source(m.source) for m in spec.models}
+    run_id = new_run_id()
+    manifest = RunManifest(spec.lake, run_id, spec)
+    try:
+        for name, rows in problems.items():
+            store_problems(spec.lake, name, rows)
+        write_rows(spec.lake, "models", [_model_row(m, run_id) for m in spec.models])
+        start_ray()
+        jobs = [(m, sources[m.name]) for m in spec.models]
+        if spec.engine.schedule == "parallel" and len(jobs) > 1:
+            with ThreadPoolExecutor(len(jobs)) as pool:
+                results = list(pool.map(lambda j: _sample_model(spec, run_id, *j, problems, progress), jobs))
+        else:
+            results = [_sample_model(spec, run_id, m, src, problems, progress) for m, src in jobs]
+        counters = {m.name: r for m, r in zip(spec.models, results, strict=True)}
+    except KeyboardInterrupt:
+        manifest.finish("interrupted")
+        raise
+    except Exception as exc:
+        manifest.finish("failed", error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    manifest.finish("done", counters=counters)
+    if progress:
+        _print_summary(spec, run_id)
+    return {"run_id": run_id, "counters": counters}
+
+
+def start_ray() -> None:
+    """Join ``RAY_ADDRESS`` (or the cluster a ``ray job submit`` runs in), else start a local one."""
+    import ray
+    from ray.data import DataContext
+
+    from boundary_ray.settings import ray_address, verbose
+
+    if not ray.is_initialized():
+        quiet = {"VLLM_LOGGING_LEVEL": "ERROR", "PYTHONWARNINGS": "ignore"}
+        env = {"env_vars": {"TOKENIZERS_PARALLELISM": "false", **({} if verbose() else quiet)}}
+        ray.init(
+            address=ray_address(),
+            runtime_env=env,
+            include_dashboard=False,
+            logging_level="INFO" if verbose() else "WARNING",
+            log_to_driver=verbose(),
+        )
+    ctx = DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    ctx.verbose_stats_logs = False
+
+
+def _model_row(model: ModelSpec, run_id: str) -> dict[str, Any]:
+    return {
+        "model": model.name,
+        "source": model.source,
+        "revision": model.revision,
+        "prompt": model.prompt,
+        "role": model.role,
+        "tags": json.dumps(model.tags, sort_keys=True, default=str),
+        "run_id": run_id,
+    }
+
+
+def build_requests(
+    spec: Spec, run_id: str, model: ModelSpec, model_path: str, problems: dict[str, list[dict]]
+) -> pa.Table:
+    """The plan for one model: a request per run of missing samples of every problem."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_path, revision=model.revision)
+    prompts = PromptBuilder(model.prompt, spec.prompts, tokenizer)
+    rows = []
+    for bench in spec.benchmarks:
+        by_id = {p["problem_id"]: p for p in problems[bench.name]}
+        present = present_samples(spec.lake, model.name, bench.name)
+        for req in plan_requests(by_id, present, spec.sampling.n, spec.sampling.seed, model.name, bench.name):
+            problem = by_id[req.problem_id]
+            rows.append(
+                {
+                    "model": model.name,
+                    "benchmark": bench.name,
+                    "problem_id": req.problem_id,
+                    "run_id": run_id,
+                    "task": problem["task"],
+                    "question": problem["question"],
+                    "answer": problem.get("answer"),
+                    "tests": problem.get("tests"),
+                    "prompt": prompts.render(problem["question"], problem["task"]),
+                    "first_idx": req.first_idx,
+                    "n_new": req.n_new,
+                    "seed": req.seed,
+                }
+            )
+    return pa.Table.from_pylist(rows, schema=REQUEST_SCHEMA)
+
+
+def _sample_model(
+    spec: Spec, run_id: str, model: ModelSpec, model_path: str, problems: dict, progress: bool
+) -> dict[str, int]:
+    import ray.data
+
+    from boundary_ray.sampler.engine import engine_kwargs
+    from boundary_ray.sampler.placement import cluster_gpus, plan_placement
+    from boundary_ray.sampler.vllm_sampler import VLLMSampler
+    from boundary_ray.verifiers.router import TaskVerifier
+
+    requests = build_requests(spec, run_id, model, model_path, problems)
+    wanted = sum(requests.column("n_new").to_pylist())
+    if wanted == 0:
+        if progress:
+            print(f"{model.name}: every sample is already in the lake", file=sys.stderr)
+        return {"samples": 0, "correct": 0, "errors": 0, "tokens": 0}
+    placement = plan_placement(spec.engine, cluster_gpus())
+    batch = spec.engine.batch_size
+    blocks = [requests.slice(i, batch) for i in range(0, requests.num_rows, batch)]
+    sampling = {k: v for k, v in asdict(spec.sampling).items() if k not in ("n", "seed")}
+    ds = ray.data.from_arrow(blocks)
+    ds = ds.map_batches(
+        VLLMSampler,
+        fn_constructor_kwargs={
+            "llm_kwargs": engine_kwargs(spec.engine, model_path, placement.device, spec.sampling.seed),
+            "sampling": sampling,
+            "device": placement.device,
+        },
+        batch_size=batch,
+        batch_format="pyarrow",
+        concurrency=placement.replicas,
+        **placement.remote_args,
+    )
+    ds = ds.map_batches(
+        TaskVerifier,
+        fn_constructor_kwargs={
+            "math_timeout_s": spec.verify.math_timeout_s,
+            "code_timeout_s": spec.verify.code_timeout_s,
+        },
+        batch_size=spec.verify.batch_size,
+        batch_format="pyarrow",
+        concurrency=spec.verify.workers,
+        num_cpus=0.5,
+    )
+    ds = ds.map_batches(
+        ParquetLakeWriter,
+        fn_constructor_kwargs={"lake": spec.lake, "table": "samples"},
+        batch_size=None,
+        batch_format="pyarrow",
+        concurrency=1,
+        num_cpus=0.25,
+    )
+    return _drain(ds, wanted, model.name, progress)
+
+
+def _drain(ds: Any, wanted: int, label: str, progress: bool) -> dict[str, int]:
+    """Run the pipeline, counting what the writer reports; a live bar shows samples/s."""
+    from tqdm import tqdm
+
+    totals: Counter[str] = Counter()
+    bar = tqdm(total=wanted, unit="sample", desc=label, disable=not progress, dynamic_ncols=True)
+    start = time.perf_counter()
+    for summary in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+        for row in summary.to_pylist():
+            totals.update({k: int(v) for k, v in row.items()})
+            bar.update(int(row["rows"]))
+        done = max(totals["rows"], 1)
+        bar.set_postfix(correct=f"{totals['correct'] / done:.1%}", tok_s=f"{totals['tokens'] / (time.perf_counter() - start):.0f}")
+    bar.close()
+    if totals["rows"] != wanted:
+        raise BoundaryError(f"{label}: wrote {totals['rows']} samples, planned {wanted}")
+    return {"samples": totals["rows"], "correct": totals["correct"], "errors": totals["errors"], "tokens": totals["tokens"]}
+
+
+def _print_summary(spec: Spec, run_id: str) -> None:
+    print(f"\nrun {run_id} done; lake: {spec.lake}")
+    try:
+        from boundary_ray.analysis import format_table, run_query
+
+        table = run_query("pass_at_k", spec.lake, {})
+        print(format_table(table, "table", None))
+    except ImportError:
+        pass

@@ -1,0 +1,44 @@
+"""Zero-shot prompts, as in the paper: the tokenizer's chat template for instruct models, a
+plain-text template with no chat tokens for base models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boundary_ray.errors import BoundaryError
+from boundary_ray.spec import PromptSpec
+
+
+class PromptBuilder:
+    """Renders the prompt text for one model (``style`` 'chat' or 'raw')."""
+
+    def __init__(self, style: str, prompts: PromptSpec, tokenizer: Any | None = None) -> None:
+        if style == "chat" and (tokenizer is None or not getattr(tokenizer, "chat_template", None)):
+            raise BoundaryError("prompt: chat needs a tokenizer with a chat template (use prompt: raw)")
+        self.style = style
+        self.prompts = prompts
+        self.tokenizer = tokenizer
+
+    def render(self, question: str, task: str = "math") -> str:
+        """The full prompt text for one problem."""
+        instruction = self.prompts.code_instruction if task == "code" else self.prompts.instruction
+        if self.style == "raw":
+            if task == "code":
+                return question  # a base model completes the function body
+            return self.prompts.raw.format(question=question, instruction=instruction)
+        text = self.tokenizer.apply_chat_template(
+            [{"role": "user", "content": f"{question}\n{instruction}"}],
+            add_generation_prompt=True,
+            tokenize=False,
+        )
+        return _strip_duplicate_bos(text, self.tokenizer)
+
+
+def _strip_duplicate_bos(text: str, tokenizer: Any) -> str:
+    """A template that writes the BOS token itself would get a second one from the tokenizer."""
+    bos = getattr(tokenizer, "bos_token", None)
+    if bos and text.startswith(bos):
+        ids = tokenizer("x").input_ids
+        if ids and ids[0] == tokenizer.bos_token_id:
+            return text[len(bos):]
+    return text

@@ -1,0 +1,1 @@
+"""The sampler stage: vLLM engines in Ray Data actors, one request with n samples per problem."""

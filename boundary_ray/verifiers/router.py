@@ -1,0 +1,37 @@
+"""``TaskVerifier``: the pipeline's verifier stage, routing each sample by its problem's task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boundary_ray.verifiers.base import Verdict, Verifier
+
+
+class TaskVerifier(Verifier):
+    """Sends ``task == 'math'`` rows to ``MathVerifier`` and ``'code'`` rows to ``CodeVerifier``;
+    each is built on first use, so a math-only run never touches the sandbox."""
+
+    name = "task"
+
+    def __init__(self, math_timeout_s: float = 5.0, code_timeout_s: float = 10.0) -> None:
+        super().__init__()
+        self.timeouts = {"math": math_timeout_s, "code": code_timeout_s}
+        self.verifiers: dict[str, Verifier] = {}
+
+    def verify_one(self, row: dict[str, Any]) -> Verdict:
+        task = row.get("task") or "math"
+        if task not in self.timeouts:
+            return Verdict("error", reason=f"unknown task {task!r}")
+        return self._verifier(task).verify_one(row)
+
+    def _verifier(self, task: str) -> Verifier:
+        if task not in self.verifiers:
+            if task == "math":
+                from boundary_ray.verifiers.math_verifier import MathVerifier
+
+                self.verifiers[task] = MathVerifier(timeout_s=self.timeouts[task])
+            else:
+                from boundary_ray.verifiers.code_verifier import CodeVerifier
+
+                self.verifiers[task] = CodeVerifier(timeout_s=self.timeouts[task])
+        return self.verifiers[task]
