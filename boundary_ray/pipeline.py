@@ -45,6 +45,7 @@ REQUEST_SCHEMA = pa.schema(
         ("first_idx", pa.int32()),
         ("n_new", pa.int32()),
         ("seed", pa.int64()),
+        ("stop", pa.list_(pa.string())),
     ]
 )
 
@@ -151,6 +152,7 @@ def build_requests(
                     "first_idx": req.first_idx,
                     "n_new": req.n_new,
                     "seed": req.seed,
+                    "stop": list(spec.prompts.raw_stop) if model.prompt == "raw" else [],
                 }
             )
     return pa.Table.from_pylist(rows, schema=REQUEST_SCHEMA)

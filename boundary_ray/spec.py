@@ -140,6 +140,7 @@ class PromptSpec:
     code_instruction: str = (
         "Write a complete Python solution. Put the code in one ```python fenced block."
     )
+    raw_stop: tuple[str, ...] = ("\nQuestion:",)  # a base model starting the next question
 
     def check(self, where: str) -> None:
         if "{question}" not in self.raw:

@@ -69,6 +69,7 @@ class VLLMSampler:
                 top_p=self.sampling["top_p"],
                 max_tokens=self.sampling["max_tokens"],
                 logprobs=0,  # the sampled token's logprob -> a cumulative logprob per sample
+                stop=list(req.get("stop") or []) or None,
             )
             for req in requests
         ]

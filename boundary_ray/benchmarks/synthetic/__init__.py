@@ -1,0 +1,73 @@
+"""Generated grade-school arithmetic problems whose difficulty is a dial (``synthetic:`` sources).
+
+GSM-Infinite style, written from scratch: a random dependency graph of counts
+(``graph.py``), worded with one of several story templates (``templates.py``, ``render.py``),
+with the parameters read from the source or the spec (``params.py``). Difficulty ``ops`` is the
+number of arithmetic operations on the path to the asked count. Problem ``(seed, ops, index)``
+is drawn from its own string-seeded RNG, so it does not change with ``per_op``, the other
+difficulties, ``PYTHONHASHSEED`` or the order anything is generated in.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict
+from typing import Any
+
+from boundary_ray.benchmarks.synthetic.graph import Quantity, build_graph
+from boundary_ray.benchmarks.synthetic.params import SyntheticParams, parse_params
+from boundary_ray.benchmarks.synthetic.render import Story, render
+from boundary_ray.benchmarks.synthetic.templates import DOMAINS
+from boundary_ray.spec import BenchmarkSpec
+
+__all__ = ["generate_problem", "load_synthetic", "parse_params", "SyntheticParams"]
+
+def load_synthetic(bench: BenchmarkSpec) -> list[dict[str, Any]]:
+    """The problems of a ``synthetic:`` source as ``problems`` rows, ``per_op`` per difficulty,
+    easiest first, with ids such as ``ops3-0007``."""
+    params = parse_params(bench)
+    width = max(4, len(str(params.per_op - 1)))
+    rows = []
+    for ops in params.ops:
+        for index in range(params.per_op):
+            row = generate_problem(params, ops, index)
+            row["benchmark"] = bench.name
+            row["problem_id"] = f"ops{ops}-{index:0{width}d}"
+            rows.append(row)
+    return rows
+
+def generate_problem(params: SyntheticParams, ops: int, index: int) -> dict[str, Any]:
+    """Problem number ``index`` of difficulty ``ops``: a row without ``benchmark`` and ``problem_id``."""
+    rng = random.Random(f"boundary-ray/synthetic/{params.kind}/{params.seed}/{ops}/{index}")
+    domain = rng.choice(DOMAINS)
+    graph = build_graph(rng, ops, params.distractors, params.mod)
+    story = render(graph, domain, rng, params.mod)
+    meta = {
+        "generator": params.kind,
+        "ops": ops,
+        "template": domain.name,
+        "unit": story.unit,
+        "seed": params.seed,
+        "index": index,
+        "mod": params.mod,
+        "distractor_rate": params.distractors,
+        "distractors": len(graph.distractors),
+        "target": graph.target.id,
+        "steps": [_step(q, story) for q in graph.steps],
+        "distractor_steps": [_step(q, story) for q in graph.distractors],
+    }
+    return {
+        "task": "math",
+        "question": story.question,
+        "answer": str(graph.target.value),
+        "tests": None,
+        "meta": json.dumps(meta, sort_keys=True),
+    }
+
+def _step(q: Quantity, story: Story) -> dict[str, Any]:
+    step = asdict(q)
+    step["args"] = list(q.args)
+    step["subject"] = story.subjects[q.id]
+    step["text"] = story.sentences[q.id]
+    return step

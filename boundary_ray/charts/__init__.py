@@ -1,0 +1,117 @@
+"""Paper-ready charts: each one a pure function of a query's result table.
+
+``boundary chart NAME --lake DIR --out FILE`` runs ``queries/NAME.sql`` over the lake
+(``boundary_ray.analysis.run_query``), hands the table to the chart's function, and exports by
+the file's suffix (png, svg, pdf, html; see ``export``). Charts plot the query's values as
+they are: no metric is computed a second time here. The look lives in ``theme``; each model
+keeps one colour across every chart of a lake (``colors``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from boundary_ray.errors import BoundaryError
+
+
+@dataclass(frozen=True)
+class ChartKind:
+    """One chart: the query it plots, the function that draws it, and a caption."""
+
+    query: str
+    build: Callable[..., Any]
+    title: str
+    caption: str
+
+
+def _registry() -> dict[str, ChartKind]:
+    from boundary_ray.charts.accuracy_hist import accuracy_hist_chart
+    from boundary_ray.charts.boundary_by_difficulty import boundary_by_difficulty_chart
+    from boundary_ray.charts.coverage import coverage_chart
+    from boundary_ray.charts.efficiency_gap import efficiency_gap_chart
+    from boundary_ray.charts.pass_at_k import pass_at_k_chart
+    from boundary_ray.charts.perplexity import perplexity_chart
+
+    return {
+        "pass_at_k": ChartKind(
+            "pass_at_k", pass_at_k_chart, "pass@k curves",
+            "pass@k against k (log scale), one line per model, one panel per benchmark "
+            "(Figure 2 of Yue et al. 2025); with --param ci=0.95 a band shows the bootstrap "
+            "interval over problems."),
+        "accuracy_hist": ChartKind(
+            "accuracy_hist", accuracy_hist_chart, "Per-problem accuracy",
+            "Share of problems per accuracy bin c/n; 0 and 1 are their own bins (Figure 5)."),
+        "coverage": ChartKind(
+            "coverage", coverage_chart, "Coverage of a model pair",
+            "Problems solved (at least one correct sample) by both models, by only one, or by "
+            "neither, as a share of the problems both attempted; numbers are problem counts "
+            "(Table 2)."),
+        "efficiency_gap": ChartKind(
+            "efficiency_gap", efficiency_gap_chart, "Sampling-efficiency gap",
+            "Base model pass@K (largest K its samples allow) minus RL model pass@1 "
+            "(Figure 8, top)."),
+        "boundary_by_difficulty": ChartKind(
+            "boundary_by_difficulty", boundary_by_difficulty_chart, "Boundary vs difficulty",
+            "pass@1 (dashed) and pass@K (solid) against the number of operations of generated "
+            "problems; a dotted rule marks the boundary (largest ops with pass@K above the "
+            "threshold)."),
+        "perplexity": ChartKind(
+            "perplexity", perplexity_chart, "Perplexity of responses",
+            "Perplexity of each model's responses under each scorer model: the box spans the "
+            "quartiles, the white tick is the median, the dot the mean (Figure 6)."),
+    }
+
+
+CHART_NAMES = (
+    "pass_at_k", "accuracy_hist", "coverage", "efficiency_gap", "boundary_by_difficulty",
+    "perplexity",
+)
+
+
+def chart_kind(name: str) -> ChartKind:
+    """The chart named ``name``; a BoundaryError listing the known names otherwise."""
+    kinds = _registry()
+    if name not in kinds:
+        raise BoundaryError(f"unknown chart {name!r} (known: {', '.join(CHART_NAMES)})")
+    return kinds[name]
+
+
+def draw(name: str, table: pa.Table, models: list[str] | None = None) -> Any:
+    """The Altair chart ``name`` drawn from ``table`` (that chart's query result)."""
+    if table.num_rows == 0:
+        raise BoundaryError(f"chart {name}: the query {chart_kind(name).query} returned no rows")
+    return chart_kind(name).build(table, models)
+
+
+def build_chart(name: str, lake: str, params: dict[str, str] | None = None) -> tuple[Any, pa.Table]:
+    """Run the chart's query over ``lake`` and draw it; returns ``(chart, query result)``."""
+    from boundary_ray.analysis import run_query
+    from boundary_ray.charts.colors import lake_models
+
+    kind = chart_kind(name)
+    table = run_query(kind.query, lake, params)
+    if table.num_rows == 0:
+        raise BoundaryError(
+            f"chart {name}: the query {kind.query} returned no rows for lake {lake} "
+            "(nothing to plot)"
+        )
+    return draw(name, table, lake_models(lake)), table
+
+
+def render_chart(name: str, lake: str, out: str, params: dict[str, str] | None = None) -> str:
+    """Render chart ``name`` from ``lake`` to ``out`` (png, svg, pdf or html by suffix).
+
+    ``params`` go to the chart's query (``--param key=value``). Returns the path written.
+    """
+    from boundary_ray.charts.export import chart_format, save
+
+    chart_format(out)  # a bad suffix fails before the query runs
+    chart, _ = build_chart(name, lake, params)
+    return save(chart, out)
+
+
+__all__ = ["CHART_NAMES", "ChartKind", "build_chart", "chart_kind", "draw", "render_chart"]

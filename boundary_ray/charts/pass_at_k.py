@@ -1,0 +1,73 @@
+"""pass@k curves, the paper's Figure 2: k on a log2 axis, a line per model, a panel per benchmark."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from boundary_ray.charts import colors, data, theme
+
+Y_TITLE = "pass@k (% solved)"
+COLUMNS = ("model", "benchmark", "k", "pass_at_k")
+TOOLTIP = (("model", "N"), ("benchmark", "N"), ("k", "Q"), ("pass_at_k", "Q"), ("problems", "Q"),
+           ("ci_low", "Q"), ("ci_high", "Q"))
+
+
+def k_ticks(ks: Sequence[int], most: int = 6) -> list[int]:
+    """Tick values for the k axis: the powers of two present, thinned to at most ``most``."""
+    ks = sorted(k for k in set(ks) if k > 0 and k & (k - 1) == 0)
+    step = max(1, -(-len(ks) // most))  # ceil(len / most)
+    return ks[::step]
+
+
+def pass_at_k_chart(table: pa.Table, models: Sequence[str] | None = None):
+    """Figure 2 from a ``pass_at_k`` result; a CI band when ``ci_low``/``ci_high`` are present.
+
+    ``models`` is the lake's model order (for stable colours); default: the table's models.
+    """
+    import altair as alt
+
+    data.require(table, COLUMNS, "pass_at_k")
+    present = data.distinct(table, "model")
+    ks = [int(k) for k in data.distinct(table, "k")]
+    x = alt.X(
+        "k:Q",
+        title="k (samples, log scale)",
+        scale=alt.Scale(type="log", base=2, domain=[min(ks), max(ks)], nice=False),
+        axis=alt.Axis(values=k_ticks(ks), format="d", grid=True),
+    )
+    y = alt.Y(
+        "pass_at_k:Q",
+        title=Y_TITLE,
+        scale=alt.Scale(zero=True, nice=True),
+        axis=alt.Axis(format=".0%", tickCount=5),
+    )
+    color = colors.color_encoding("model", present, models)
+    shape = colors.shape_encoding("model", present, models)
+    tooltip = [alt.Tooltip(f"{c}:{t}") for c, t in TOOLTIP if c in table.column_names]
+    base = alt.Chart().encode(x=x, color=color)
+    layers = []
+    if has_interval(table):
+        layers.append(base.mark_area(opacity=0.18, line=False).encode(
+            y=alt.Y("ci_low:Q", title=Y_TITLE), y2="ci_high:Q"))
+    layers.append(base.mark_line().encode(y=y, detail="model:N"))
+    layers.append(base.mark_point().encode(y=y, shape=shape, tooltip=tooltip))
+    panel = alt.layer(*layers).properties(width=theme.PANEL_WIDTH, height=theme.PANEL_HEIGHT)
+    benchmarks = sorted(data.distinct(table, "benchmark"))
+    chart = alt.FacetChart(
+        data=data.inline(table),
+        spec=panel,
+        facet=alt.Facet("benchmark:N", title=None, sort=benchmarks),
+        columns=min(theme.COLUMNS, len(benchmarks)),
+    )
+    return theme.apply(chart)
+
+
+
+def has_interval(table: pa.Table) -> bool:
+    """True when the result carries a confidence interval (``--param ci=0.95``)."""
+    return all(
+        c in table.column_names and table.column(c).null_count < table.num_rows
+        for c in ("ci_low", "ci_high")
+    )

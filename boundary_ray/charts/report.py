@@ -1,0 +1,229 @@
+"""``boundary report``: every chart the lake's data supports, with its table, in one folder.
+
+Writes ``<out>/<chart>.png`` and ``<chart>.svg`` for each chart whose query returns rows,
+``report.md`` (the tables as Markdown, linking the PNGs) and ``index.html``: one
+self-contained page (charts inlined as base64 SVG images, tables as HTML; no scripts, no
+network) showing them together.
+A chart with nothing to plot (no scores yet, no synthetic benchmark, one model only) is
+listed as skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from boundary_ray.charts import CHART_NAMES, chart_kind, draw
+
+# query parameters the report uses per chart (the CLI's --param defaults otherwise)
+REPORT_PARAMS: dict[str, dict[str, str]] = {"pass_at_k": {"ci": "0.95"}}
+REPORT_NOTES = {"pass_at_k": " Here the band is the 95% interval (1000 resamples)."}
+# roles tried in turn as the "compared" side of efficiency_gap: RL first, as in the paper
+GAP_ROLES = ("rl", "distilled", "instruct")
+OPEN_TABLE_ROWS = 40  # longer tables start folded in index.html
+SCREEN_ZOOM = 1.6  # charts are sized for print (1 px = 1 pt); larger on screen
+# tables shown without a chart
+EXTRA_TABLES = {
+    "answer_health": "How often responses fail to give a gradable answer, per model and benchmark.",
+}
+SKIP_REASONS = {
+    "coverage": "needs two models on the same problems",
+    "efficiency_gap": "needs a model with role base and one with role rl, distilled or instruct",
+    "boundary_by_difficulty": "needs a synthetic: benchmark (problems with an ops difficulty)",
+    "perplexity": "needs scores: run `boundary score SPEC`",
+}
+
+
+@dataclass
+class Section:
+    """One chart (or table) of the report."""
+
+    name: str
+    title: str
+    caption: str
+    table: pa.Table | None = None
+    files: dict[str, str] = field(default_factory=dict)  # format -> file name
+    svg: str = ""
+    skipped: str = ""
+
+
+def write_report(lake: str, out_dir: str) -> str:
+    """Write the report for ``lake`` into ``out_dir``; returns the path of ``index.html``."""
+    from boundary_ray.charts.colors import lake_models
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    models = lake_models(lake)
+    sections = [_chart_section(name, lake, models, out) for name in CHART_NAMES]
+    sections += [_table_section(name, caption, lake) for name, caption in EXTRA_TABLES.items()]
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    _write(out / "report.md", _markdown(lake, stamp, sections))
+    index = out / "index.html"
+    _write(index, _html(lake, stamp, sections))
+    return str(index)
+
+
+def _chart_section(name: str, lake: str, models: list[str], out: Path) -> Section:
+    from boundary_ray.analysis import run_query
+    from boundary_ray.charts.export import render_bytes
+
+    kind = chart_kind(name)
+    section = Section(name, kind.title, kind.caption)
+    if name == "efficiency_gap":
+        table, role = _gap_table(lake)
+        if role not in (None, "rl"):
+            section.caption += f" Compared models: role {role} (no model has role rl)."
+    else:
+        table = run_query(kind.query, lake, REPORT_PARAMS.get(name))
+        section.caption += REPORT_NOTES.get(name, "")
+    section.table = table
+    if table is None or table.num_rows == 0:
+        section.skipped = SKIP_REASONS.get(name, "the query returned no rows")
+        return section
+    spec = draw(name, table, models).to_dict()
+    for fmt in ("png", "svg"):
+        data = render_bytes(spec, fmt)
+        (out / f"{name}.{fmt}").write_bytes(data)
+        section.files[fmt] = f"{name}.{fmt}"
+        if fmt == "svg":
+            section.svg = data.decode()
+    return section
+
+
+def _gap_table(lake: str) -> tuple[pa.Table | None, str | None]:
+    from boundary_ray.analysis import run_query
+
+    for role in GAP_ROLES:
+        table = run_query("efficiency_gap", lake, {"rl_role": role})
+        if table.num_rows:
+            return table, role
+    return None, None
+
+
+def _table_section(name: str, caption: str, lake: str) -> Section:
+    from boundary_ray.analysis import run_query
+
+    table = run_query(name, lake)
+    section = Section(name, name.replace("_", " ").capitalize(), caption, table=table)
+    if table.num_rows == 0:
+        section.skipped = "the query returned no rows"
+    return section
+
+
+def _shown(table: pa.Table) -> pa.Table:
+    """The columns a report table shows: list columns (problem id lists) are left out."""
+    keep = [f.name for f in table.schema if not pa.types.is_list(f.type) and f.name != "rl_tags"]
+    return table.select(keep)
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def _markdown(lake: str, stamp: str, sections: list[Section]) -> str:
+    from boundary_ray.analysis import format_table
+
+    lines = [f"# boundary report: {lake}", "", f"Generated {stamp}.", ""]
+    for section in sections:
+        lines += [f"## {section.title}", "", section.caption, ""]
+        if section.skipped:
+            lines += [f"*Skipped: {section.skipped}.*", ""]
+            continue
+        if "png" in section.files:
+            lines += [f"![{section.title}]({section.files['png']})", ""]
+        lines += [f"Query: `boundary query {section.name}`", ""]
+        lines += [format_table(_shown(section.table), "markdown").rstrip(), ""]
+    return "\n".join(lines) + "\n"
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+CSS = """
+body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #222; margin: 24px;
+       max-width: 980px; }
+h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 28px; border-top: 1px solid #ddd;
+     padding-top: 12px; }
+p.caption { font-size: 13px; color: #444; max-width: 720px; }
+p.skipped { font-size: 13px; color: #777; font-style: italic; }
+.chart img { max-width: 100%; height: auto; }
+.files { font-size: 12px; color: #666; }
+table { border-collapse: collapse; font-size: 12px; margin: 8px 0 4px; }
+th, td { border-bottom: 1px solid #e6e6e6; padding: 2px 8px; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { border-bottom: 1px solid #999; }
+details { margin: 6px 0; } summary { cursor: pointer; font-size: 12px; color: #444; }
+nav { font-size: 13px; } nav a { margin-right: 10px; }
+"""
+
+
+def _html(lake: str, stamp: str, sections: list[Section]) -> str:
+    esc = html.escape
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>boundary report: {esc(lake)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>boundary report: {esc(lake)}</h1>",
+        f"<p class=\"caption\">Generated {esc(stamp)}. Charts: {sum(bool(s.files) for s in sections)}; "
+        f"skipped: {sum(bool(s.skipped) for s in sections)}.</p>",
+        "<nav>" + "".join(f'<a href="#{s.name}">{esc(s.title)}</a>' for s in sections) + "</nav>",
+    ]
+    for section in sections:
+        parts.append(f'<section id="{section.name}"><h2>{esc(section.title)}</h2>')
+        parts.append(f'<p class="caption">{esc(section.caption)}</p>')
+        if section.skipped:
+            parts.append(f'<p class="skipped">Skipped: {esc(section.skipped)}.</p></section>')
+            continue
+        if section.svg:
+            parts.append(f'<div class="chart">{_inline_svg(section.svg)}</div>')
+            links = " · ".join(f'<a href="{f}">{fmt.upper()}</a>' for fmt, f in section.files.items())
+            parts.append(f'<p class="files">{links} · query: <code>boundary query {section.name}</code></p>')
+        table = _shown(section.table)
+        is_open = " open" if table.num_rows <= OPEN_TABLE_ROWS else ""
+        parts.append(f"<details{is_open}><summary>table: {table.num_rows} rows</summary>"
+                     f"{_html_table(table)}</details></section>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _inline_svg(svg: str) -> str:
+    """An ``<img>`` holding the SVG as a base64 data URI, shown at SCREEN_ZOOM x its size.
+
+    A data URI, not inline markup: Vega's SVGs reuse element ids (clip paths), which would
+    clash between several charts inlined in one page.
+    """
+    import base64
+
+    match = re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg)
+    width = f' style="width: {float(match.group(1)) * SCREEN_ZOOM:.0f}px"' if match else ""
+    encoded = base64.b64encode(svg.encode()).decode()
+    return f'<img alt="chart" src="data:image/svg+xml;base64,{encoded}"{width}>'
+
+
+def _html_table(table: pa.Table) -> str:
+    esc = html.escape
+    head = "".join(f"<th>{esc(c)}</th>" for c in table.column_names)
+    rows = []
+    for row in table.to_pylist():
+        cells = []
+        for value in row.values():
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            cells.append(f'<td class="num">{_number(value)}</td>' if numeric
+                         else f"<td>{esc('' if value is None else str(value))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _number(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

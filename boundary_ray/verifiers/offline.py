@@ -1,0 +1,109 @@
+"""``boundary verify math|code IN.jsonl``: re-grade responses offline, one JSON line each.
+
+Input lines carry ``response`` and ``answer`` (math) or ``tests`` (code: a JSON object or a
+JSON string), and may carry ``finish_reason`` and ``question``. One result per input line, in
+order: ``correct``, ``verdict``, ``extracted_answer``, ``answer_rule``, ``reason``, ``verify_ms``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from boundary_ray.errors import BoundaryError
+from boundary_ray.verifiers.base import Verifier
+
+REQUIRED = {"math": ("response", "answer"), "code": ("response", "tests")}
+
+
+def verify_jsonl(task: str, path: str, timeout_s: float | None = None) -> Iterator[dict[str, Any]]:
+    """Yield one verdict dict per line of ``path`` ('-' = stdin), in order."""
+    if task not in REQUIRED:
+        raise BoundaryError(f"verify: unknown task {task!r} (math or code)")
+    if timeout_s is not None and timeout_s <= 0:
+        raise BoundaryError(f"verify: --timeout must be > 0, got {timeout_s:g}")
+    name = "<stdin>" if path == "-" else path
+    handle = sys.stdin if path == "-" else _open(path)
+    verifier = _make_verifier(task, timeout_s)
+    try:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            row = _parse_line(line, task, f"{name}:{number}")
+            verdict, elapsed_ms = verifier.judge(row)
+            yield {
+                "correct": verdict.correct,
+                "verdict": verdict.verdict,
+                "extracted_answer": verdict.extracted_answer,
+                "answer_rule": verdict.answer_rule,
+                "reason": verdict.reason,
+                "verify_ms": round(elapsed_ms, 3),
+            }
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+        close = getattr(verifier, "close", None)
+        if close is not None:
+            close()
+
+
+def _open(path: str) -> Any:
+    try:
+        return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the generator
+    except FileNotFoundError:
+        raise BoundaryError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise BoundaryError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _make_verifier(task: str, timeout_s: float | None) -> Verifier:
+    if task == "math":
+        from boundary_ray.verifiers.math_verifier import MathVerifier
+
+        return MathVerifier() if timeout_s is None else MathVerifier(timeout_s=timeout_s)
+    try:
+        from boundary_ray.verifiers.code_verifier import CodeVerifier
+    except ImportError:
+        raise BoundaryError(
+            "verify code: boundary_ray.verifiers.code_verifier is not available"
+        ) from None
+    return CodeVerifier() if timeout_s is None else CodeVerifier(timeout_s=timeout_s)
+
+
+def _parse_line(line: str, task: str, where: str) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BoundaryError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise BoundaryError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    for name in REQUIRED[task]:
+        if name not in record:
+            raise BoundaryError(f"{where}: missing field {name!r}")
+    response = record["response"]
+    if not isinstance(response, str):
+        raise BoundaryError(f"{where}: field 'response' must be a string")
+    row: dict[str, Any] = {
+        "task": task,
+        "response": response,
+        "finish_reason": record.get("finish_reason"),
+        "question": record.get("question"),
+    }
+    if task == "math":
+        answer = record["answer"]
+        if isinstance(answer, dict | list | bool) or answer is None:
+            raise BoundaryError(f"{where}: field 'answer' must be a string or a number")
+        row["answer"] = str(answer)
+    else:
+        tests = record["tests"]
+        if isinstance(tests, str):
+            try:
+                tests = json.loads(tests)
+            except json.JSONDecodeError:
+                raise BoundaryError(f"{where}: field 'tests' is a string but not JSON") from None
+        if not isinstance(tests, dict):
+            raise BoundaryError(f"{where}: field 'tests' must be a JSON object")
+        row["tests"] = json.dumps(tests)
+    return row

@@ -1,0 +1,109 @@
+-- accuracy_hist: how per-problem accuracy c/n is spread (the paper's Figure 5).
+--
+-- Output: model, benchmark, bin_index, bin, bin_low, bin_high, problems, fraction
+--   12 bins per (model, benchmark), all present even when empty:
+--     bin_index 0       bin '0'           c = 0 (unsolved at this n)
+--     bin_index 1       bin '(0, 0.1)'    0 < c/n < 0.1
+--     bin_index 2 .. 10 bin '[0.1, 0.2)'  ... '[0.9, 1)'
+--     bin_index 11      bin '1'           c = n (solved by every sample)
+--   fraction = problems / problems of the (model, benchmark).
+--
+-- Parameters:
+--   model      only this model     (default: all)
+--   benchmark  only this benchmark (default: all)
+
+with
+
+samples as (
+    select
+        samples.model,
+        samples.benchmark,
+        samples.problem_id,
+        samples.correct
+    from samples
+    where (getvariable('model') is null or samples.model = getvariable('model'))
+        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
+),
+
+-- a null grade counts as wrong
+per_problem as (
+    select
+        samples.model,
+        samples.benchmark,
+        samples.problem_id,
+        count(*) as n,
+        count(*) filter (where samples.correct) as c
+    from samples
+    group by samples.model, samples.benchmark, samples.problem_id
+),
+
+-- the decile is computed in integers, (10 c) // n, so that c/n = 0.3 lands in [0.3, 0.4)
+-- whatever the rounding of 3/10 in floating point
+binned as (
+    select
+        per_problem.model,
+        per_problem.benchmark,
+        case
+            when per_problem.c = 0 then 0
+            when per_problem.c = per_problem.n then 11
+            else (10 * per_problem.c) // per_problem.n + 1
+        end as bin_index
+    from per_problem
+),
+
+bins as (
+    select
+        bin_index,
+        case
+            when bin_index = 0 then '0'
+            when bin_index = 1 then '(0, 0.1)'
+            when bin_index = 10 then '[0.9, 1)'
+            when bin_index = 11 then '1'
+            else printf('[%.1f, %.1f)', (bin_index - 1) / 10, bin_index / 10)
+        end as bin,
+        case when bin_index = 0 then 0.0 when bin_index = 11 then 1.0 else (bin_index - 1) / 10 end
+            as bin_low,
+        case when bin_index = 0 then 0.0 when bin_index = 11 then 1.0 else bin_index / 10 end
+            as bin_high
+    from range(0, 12) as bin_numbers(bin_index)
+),
+
+cells as (
+    select
+        binned.model,
+        binned.benchmark,
+        count(*) as total
+    from binned
+    group by binned.model, binned.benchmark
+),
+
+counts as (
+    select
+        binned.model,
+        binned.benchmark,
+        binned.bin_index,
+        count(*) as problems
+    from binned
+    group by binned.model, binned.benchmark, binned.bin_index
+),
+
+final as (
+    select
+        cells.model,
+        cells.benchmark,
+        bins.bin_index,
+        bins.bin,
+        bins.bin_low,
+        bins.bin_high,
+        coalesce(counts.problems, 0) as problems,
+        coalesce(counts.problems, 0) / cells.total as fraction
+    from cells
+    cross join bins
+    left join counts
+        on counts.model = cells.model
+        and counts.benchmark = cells.benchmark
+        and counts.bin_index = bins.bin_index
+    order by cells.model, cells.benchmark, bins.bin_index
+)
+
+select * from final

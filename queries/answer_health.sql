@@ -1,0 +1,47 @@
+-- answer_health: how often responses fail to produce a gradable answer, per model and
+-- benchmark. Base models prompted without few-shot examples often never state an answer;
+-- a high truncation rate says max_tokens is too small for the model's chains of thought.
+--
+-- Output: model, benchmark, samples, accuracy, truncation_rate, no_answer_rate, timeout_rate,
+--         error_rate, mean_response_tokens
+--   truncation_rate = share of samples with finish_reason = 'length'
+--   no_answer_rate / timeout_rate / error_rate = share with that verdict
+--   accuracy = share graded correct (a null grade counts as wrong)
+--
+-- Parameters:
+--   model      only this model     (default: all)
+--   benchmark  only this benchmark (default: all)
+
+with
+
+samples as (
+    select
+        samples.model,
+        samples.benchmark,
+        samples.correct,
+        samples.verdict,
+        samples.finish_reason,
+        samples.response_tokens
+    from samples
+    where (getvariable('model') is null or samples.model = getvariable('model'))
+        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
+),
+
+-- count(*) filter (...) / count(*) is a share in [0, 1] (integer / integer is a double)
+final as (
+    select
+        samples.model,
+        samples.benchmark,
+        count(*) as samples,
+        count(*) filter (where samples.correct) / count(*) as accuracy,
+        count(*) filter (where samples.finish_reason = 'length') / count(*) as truncation_rate,
+        count(*) filter (where samples.verdict = 'no_answer') / count(*) as no_answer_rate,
+        count(*) filter (where samples.verdict = 'timeout') / count(*) as timeout_rate,
+        count(*) filter (where samples.verdict = 'error') / count(*) as error_rate,
+        avg(samples.response_tokens) as mean_response_tokens
+    from samples
+    group by samples.model, samples.benchmark
+    order by samples.model, samples.benchmark
+)
+
+select * from final

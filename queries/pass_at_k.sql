@@ -1,0 +1,215 @@
+-- pass_at_k: the reasoning-boundary curve, pass@k for k = 1, 2, 4, ... per model and benchmark.
+--
+-- Output: model, benchmark, k, pass_at_k, problems, ci_low, ci_high
+--   k runs over 1, 2, 4, ... up to the smallest n of any problem of the (model, benchmark),
+--   plus that smallest n itself, plus every k of `ks` that is not above it.
+--   ci_low / ci_high are null unless `ci` is set.
+--
+-- Parameters (`set variable NAME = value;` before `.read`, or `--param NAME=value`):
+--   ks         extra k values, a list of integers, e.g. [3, 10, 100]   (default: none)
+--   model      only this model                                          (default: all)
+--   benchmark  only this benchmark                                      (default: all)
+--   ci         confidence level of a percentile bootstrap over problems, e.g. 0.95
+--              (default: none, no interval). With 30 AIME problems two crossing curves can
+--              be noise: the interval says how much.
+--   bootstrap  resamples for the interval                               (default: 1000)
+--   seed       seed of the resampling; the same seed gives the same interval (default: 0)
+
+with
+
+samples as (
+    select
+        samples.model,
+        samples.benchmark,
+        samples.problem_id,
+        samples.correct
+    from samples
+    where (getvariable('model') is null or samples.model = getvariable('model'))
+        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
+),
+
+-- n = samples drawn for the problem, c = samples graded correct (a null grade counts as wrong)
+per_problem as (
+    select
+        samples.model,
+        samples.benchmark,
+        samples.problem_id,
+        count(*) as n,
+        count(*) filter (where samples.correct) as c
+    from samples
+    group by samples.model, samples.benchmark, samples.problem_id
+),
+
+per_cell as (
+    select
+        per_problem.model,
+        per_problem.benchmark,
+        min(per_problem.n) as max_k,
+        count(*) as problems
+    from per_problem
+    group by per_problem.model, per_problem.benchmark
+),
+
+-- powers of two 1 .. 2^40, and the extra k values asked for
+requested_k as (
+    select cast(2 ** powers.i as bigint) as k
+    from range(0, 41) as powers(i)
+    union
+    select cast(unnest(coalesce(getvariable('ks'), []::bigint[])) as bigint) as k
+),
+
+k_grid as (
+    select
+        per_cell.model,
+        per_cell.benchmark,
+        requested_k.k
+    from per_cell
+    inner join requested_k
+        on requested_k.k between 1 and per_cell.max_k
+    union
+    select
+        per_cell.model,
+        per_cell.benchmark,
+        per_cell.max_k as k
+    from per_cell
+),
+
+-- The unbiased estimator of Chen et al. 2021 ("Evaluating Large Language Models Trained on
+-- Code", eq. 1): with n samples of which c are correct,
+--     pass@k = 1 - C(n - c, k) / C(n, k)
+-- The binomials overflow a double for n in the hundreds, so the ratio is taken in log space:
+--     C(n - c, k) / C(n, k) = exp( lgamma(n - c + 1) - lgamma(n + 1)
+--                                 + lgamma(n - k + 1) - lgamma(n - c - k + 1) )
+-- (absolute error ~1e-12 at n = 1024). Exactly 1 when n - c < k (every k-subset holds a
+-- correct sample) and exactly 0 when c = 0.
+per_problem_k as (
+    select
+        k_grid.model,
+        k_grid.benchmark,
+        k_grid.k,
+        per_problem.problem_id,
+        case
+            when per_problem.n - per_problem.c < k_grid.k then 1.0
+            when per_problem.c = 0 then 0.0
+            else 1.0 - exp(
+                (lgamma(per_problem.n - per_problem.c + 1) - lgamma(per_problem.n + 1))
+                + (lgamma(per_problem.n - k_grid.k + 1)
+                    - lgamma(per_problem.n - per_problem.c - k_grid.k + 1))
+            )
+        end as pass_at_k
+    from k_grid
+    inner join per_problem
+        on per_problem.model = k_grid.model
+        and per_problem.benchmark = k_grid.benchmark
+),
+
+point_estimate as (
+    select
+        per_problem_k.model,
+        per_problem_k.benchmark,
+        per_problem_k.k,
+        avg(per_problem_k.pass_at_k) as pass_at_k,
+        count(*) as problems
+    from per_problem_k
+    group by per_problem_k.model, per_problem_k.benchmark, per_problem_k.k
+),
+
+-- Percentile bootstrap over problems (the unit the benchmark samples), only when `ci` is set.
+-- Problems are numbered 0 .. m - 1 within their (model, benchmark); resample b draws m of
+-- them with replacement, draw j taking number hash(seed, b, j, model, benchmark) mod m:
+-- reproducible for a fixed seed, whatever the thread count. Cost grows as
+-- bootstrap x problems x k values.
+numbered_problems as (
+    select
+        per_problem.model,
+        per_problem.benchmark,
+        per_problem.problem_id,
+        row_number() over (
+            partition by per_problem.model, per_problem.benchmark order by per_problem.problem_id
+        ) - 1 as problem_no
+    from per_problem
+),
+
+resamples as (
+    select resample.b
+    from range(
+        case when getvariable('ci') is null then 0 else coalesce(getvariable('bootstrap'), 1000) end
+    ) as resample(b)
+),
+
+draws as (
+    select
+        per_cell.model,
+        per_cell.benchmark,
+        per_cell.problems,
+        resamples.b,
+        unnest(range(per_cell.problems)) as j
+    from per_cell
+    cross join resamples
+),
+
+draw_counts as (
+    select
+        draws.model,
+        draws.benchmark,
+        draws.b,
+        -- the seed is cast so that `set variable seed = 0` (an integer) and 0 as a bigint
+        -- hash alike
+        hash(cast(coalesce(getvariable('seed'), 0) as bigint), draws.b, draws.j, draws.model, draws.benchmark)
+            % draws.problems as problem_no,
+        count(*) as times_drawn
+    from draws
+    group by all
+),
+
+resample_means as (
+    select
+        per_problem_k.model,
+        per_problem_k.benchmark,
+        per_problem_k.k,
+        draw_counts.b,
+        sum(draw_counts.times_drawn * per_problem_k.pass_at_k)
+            / sum(draw_counts.times_drawn) as pass_at_k
+    from draw_counts
+    inner join numbered_problems
+        on numbered_problems.model = draw_counts.model
+        and numbered_problems.benchmark = draw_counts.benchmark
+        and numbered_problems.problem_no = draw_counts.problem_no
+    inner join per_problem_k
+        on per_problem_k.model = numbered_problems.model
+        and per_problem_k.benchmark = numbered_problems.benchmark
+        and per_problem_k.problem_id = numbered_problems.problem_id
+    group by all
+),
+
+-- the interval holds the central `ci` share of the resample means (quantile_cont needs a
+-- non-null constant even when `ci` is unset and this CTE is empty, hence the coalesce)
+intervals as (
+    select
+        resample_means.model,
+        resample_means.benchmark,
+        resample_means.k,
+        quantile_cont(resample_means.pass_at_k, (1 - coalesce(getvariable('ci'), 0.95)) / 2) as ci_low,
+        quantile_cont(resample_means.pass_at_k, 1 - (1 - coalesce(getvariable('ci'), 0.95)) / 2) as ci_high
+    from resample_means
+    group by resample_means.model, resample_means.benchmark, resample_means.k
+),
+
+final as (
+    select
+        point_estimate.model,
+        point_estimate.benchmark,
+        point_estimate.k,
+        point_estimate.pass_at_k,
+        point_estimate.problems,
+        intervals.ci_low,
+        intervals.ci_high
+    from point_estimate
+    left join intervals
+        on intervals.model = point_estimate.model
+        and intervals.benchmark = point_estimate.benchmark
+        and intervals.k = point_estimate.k
+    order by point_estimate.model, point_estimate.benchmark, point_estimate.k
+)
+
+select * from final

@@ -1,0 +1,88 @@
+"""``write_report``: every chart the lake supports as PNG + SVG, tables in Markdown, one
+self-contained HTML page."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import CORRECT, make_single_model_lake, png_size, svg_size
+
+from boundary_ray.analysis import run_query
+from boundary_ray.charts import CHART_NAMES
+from boundary_ray.charts.report import _gap_table, write_report
+from boundary_ray.lake import write_rows
+
+
+@pytest.fixture(scope="module")
+def full_report(full_lake: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(write_report(full_lake, str(tmp_path_factory.mktemp("report") / "out")))
+
+
+def _images(page: str) -> list[str]:
+    return [base64.b64decode(data).decode()
+            for data in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)]
+
+
+def test_full_lake_gets_every_chart(full_report: Path) -> None:
+    out = full_report.parent
+    assert full_report.name == "index.html"
+    for name in CHART_NAMES:
+        width, height = svg_size(out / f"{name}.svg")
+        assert png_size(out / f"{name}.png") == (round(width * 4), round(height * 4))
+    page = full_report.read_text(encoding="utf-8")
+    images = _images(page)
+    assert len(images) == len(CHART_NAMES)
+    assert images[0] == (out / "pass_at_k.svg").read_text(encoding="utf-8")
+    assert "Skipped" not in page
+
+
+def test_page_is_self_contained(full_report: Path) -> None:
+    page = full_report.read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+
+
+def test_tables_hold_the_query_values(full_report: Path, full_lake: str) -> None:
+    markdown = (full_report.parent / "report.md").read_text(encoding="utf-8")
+    assert "![pass@k curves](pass_at_k.png)" in markdown
+    assert "| model | benchmark | k | pass_at_k | problems | ci_low | ci_high |" in markdown
+    gap = run_query("efficiency_gap", full_lake).to_pylist()[0]
+    row = (f"| {gap['benchmark']} | {gap['base_model']} | {gap['rl_model']} | "
+           f"{gap['tag_value']} | {gap['k']} | {gap['problems']} | {gap['base_pass_at_k']:.6g} |")
+    assert row in markdown
+    page = full_report.read_text(encoding="utf-8")
+    assert f'<td class="num">{gap["gap"]:.4g}</td>' in page
+
+
+def test_missing_data_skips_charts_with_a_reason(tmp_path: Path) -> None:
+    lake = make_single_model_lake(tmp_path / "lake")
+    index = Path(write_report(lake, str(tmp_path / "out")))
+    written = sorted(p.name for p in index.parent.iterdir())
+    assert written == ["accuracy_hist.png", "accuracy_hist.svg", "index.html",
+                       "pass_at_k.png", "pass_at_k.svg", "report.md"]
+    markdown = (index.parent / "report.md").read_text(encoding="utf-8")
+    assert "*Skipped: needs scores: run `boundary score SPEC`.*" in markdown
+    assert "*Skipped: needs two models on the same problems.*" in markdown
+    page = index.read_text(encoding="utf-8")
+    assert page.count('<p class="skipped">') == 4
+    assert len(_images(page)) == 2
+
+
+def test_gap_falls_back_to_instruct_when_no_model_is_rl(tmp_path: Path) -> None:
+    lake = str(tmp_path / "lake")
+    models = [{"model": m, "role": r, "tags": json.dumps({}), "run_id": "r"}
+              for m, r in (("base-model", "base"), ("instruct-model", "instruct"))]
+    write_rows(lake, "models", models)
+    write_rows(lake, "samples", [
+        {"model": m, "benchmark": "gsm8k", "problem_id": f"gsm8k-{i}", "sample_idx": s,
+         "run_id": "r", "correct": s < c}
+        for m in ("base-model", "instruct-model")
+        for i, c in enumerate(CORRECT[(m, "gsm8k")]) for s in range(8)
+    ])
+    table, role = _gap_table(lake)
+    assert role == "instruct"
+    assert table.column("rl_model").to_pylist() == ["instruct-model"]
