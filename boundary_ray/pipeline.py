@@ -10,6 +10,7 @@ missing ones, so an interrupted run, rerun, ends with every sample exactly once.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections import Counter
@@ -94,18 +95,18 @@ def start_ray() -> None:
     import ray
     from ray.data import DataContext
 
-    from boundary_ray.settings import ray_address, verbose
+    from boundary_ray.settings import ray_address, verbose, worker_env
 
     if not ray.is_initialized():
-        quiet = {"VLLM_LOGGING_LEVEL": "ERROR", "PYTHONWARNINGS": "ignore"}
-        env = {"env_vars": {"TOKENIZERS_PARALLELISM": "false", **({} if verbose() else quiet)}}
         ray.init(
             address=ray_address(),
-            runtime_env=env,
+            runtime_env={"env_vars": worker_env()},
             include_dashboard=False,
             logging_level="INFO" if verbose() else "WARNING",
             log_to_driver=verbose(),
         )
+    if not verbose():
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
     ctx = DataContext.get_current()
     ctx.enable_progress_bars = False
     ctx.print_on_execution_start = False
@@ -173,7 +174,7 @@ def _sample_model(
     if wanted == 0:
         if progress:
             print(f"{model.name}: every sample is already in the lake", file=sys.stderr)
-        return {"samples": 0, "correct": 0, "errors": 0, "tokens": 0}
+        return {"samples": 0, "correct": 0, "errors": 0, "tokens": 0, "sampling_wall_s": 0.0}
     placement = plan_placement(spec.engine, cluster_gpus())
     batch = spec.engine.batch_size
     blocks = [requests.slice(i, batch) for i in range(0, requests.num_rows, batch)]
@@ -185,10 +186,11 @@ def _sample_model(
             "llm_kwargs": engine_kwargs(spec.engine, model_path, placement.device, spec.sampling.seed),
             "sampling": sampling,
             "device": placement.device,
+            "flush_s": spec.engine.flush_s,
         },
         batch_size=batch,
         batch_format="pyarrow",
-        concurrency=placement.replicas,
+        compute=ray.data.ActorPoolStrategy(size=placement.replicas),
         **placement.remote_args,
     )
     ds = ds.map_batches(
@@ -197,9 +199,9 @@ def _sample_model(
             "math_timeout_s": spec.verify.math_timeout_s,
             "code_timeout_s": spec.verify.code_timeout_s,
         },
-        batch_size=spec.verify.batch_size,
+        batch_size=None,  # each block the sampler flushes, as it comes
         batch_format="pyarrow",
-        concurrency=spec.verify.workers,
+        compute=ray.data.ActorPoolStrategy(size=spec.verify.workers),
         num_cpus=0.5,
     )
     ds = ds.map_batches(
@@ -207,7 +209,7 @@ def _sample_model(
         fn_constructor_kwargs={"lake": spec.lake, "table": "samples"},
         batch_size=None,
         batch_format="pyarrow",
-        concurrency=1,
+        compute=ray.data.ActorPoolStrategy(size=1),
         num_cpus=0.25,
     )
     return _drain(ds, wanted, model.name, progress)
@@ -218,18 +220,28 @@ def _drain(ds: Any, wanted: int, label: str, progress: bool) -> dict[str, int]:
     from tqdm import tqdm
 
     totals: Counter[str] = Counter()
+    ready_at = float("inf")  # when the first engine could sample: excludes engine start
     bar = tqdm(total=wanted, unit="sample", desc=label, disable=not progress, dynamic_ncols=True)
-    start = time.perf_counter()
     for summary in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
         for row in summary.to_pylist():
+            ready_at = min(ready_at, row.pop("engine_ready_at") or ready_at)
             totals.update({k: int(v) for k, v in row.items()})
             bar.update(int(row["rows"]))
-        done = max(totals["rows"], 1)
-        bar.set_postfix(correct=f"{totals['correct'] / done:.1%}", tok_s=f"{totals['tokens'] / (time.perf_counter() - start):.0f}")
+        elapsed = max(time.time() - ready_at, 1e-9)
+        bar.set_postfix(
+            correct=f"{totals['correct'] / max(totals['rows'], 1):.1%}",
+            tok_s=f"{totals['tokens'] / elapsed:.0f}",
+        )
     bar.close()
     if totals["rows"] != wanted:
         raise BoundaryError(f"{label}: wrote {totals['rows']} samples, planned {wanted}")
-    return {"samples": totals["rows"], "correct": totals["correct"], "errors": totals["errors"], "tokens": totals["tokens"]}
+    return {
+        "samples": totals["rows"],
+        "correct": totals["correct"],
+        "errors": totals["errors"],
+        "tokens": totals["tokens"],
+        "sampling_wall_s": round(time.time() - ready_at, 3),
+    }
 
 
 def _print_summary(spec: Spec, run_id: str) -> None:

@@ -25,3 +25,11 @@ def cpu_threads() -> int:
 def verbose() -> bool:
     """Show engine and Ray worker logs on the driver (``BOUNDARY_RAY_VERBOSE=1``)."""
     return os.environ.get("BOUNDARY_RAY_VERBOSE", "") not in ("", "0", "false")
+
+
+def worker_env() -> dict[str, str]:
+    """Environment for every Ray worker of a run (the engine's logs stay quiet unless verbose)."""
+    env = {"TOKENIZERS_PARALLELISM": "false"}
+    if not verbose():
+        env.update(VLLM_LOGGING_LEVEL="ERROR", PYTHONWARNINGS="ignore")
+    return env

@@ -96,7 +96,9 @@ class EngineSpec:
 
     ``replicas``: engine actors per model (``0`` = one per tensor-parallel group of the
     cluster's GPUs). ``device``: ``auto`` picks ``cuda`` when the cluster has GPUs, else ``cpu``.
-    ``batch_size``: problems handed to one engine call (more = better batching, coarser resume).
+    ``batch_size``: problems handed to the engine at once (more = fuller batches).
+    ``flush_s``: finished problems go on to verification and the lake every ``flush_s`` seconds
+    (smaller = finer resume and smoother progress, more and smaller files).
     ``schedule``: several models one after another (``sequential``) or side by side (``parallel``).
     ``placement``: what each engine actor claims from Ray: ``gpu`` (``tensor_parallel_size`` GPUs,
     one STRICT_PACK placement group per replica when > 1), ``cpu``, or ``auto`` (follows device).
@@ -108,7 +110,8 @@ class EngineSpec:
     dtype: str = "auto"
     max_model_len: int | None = None
     device: str = "auto"
-    batch_size: int = 32
+    batch_size: int = 64
+    flush_s: float = 10.0
     gpu_memory_utilization: float = 0.9
     schedule: str = "sequential"
     placement: str = "auto"
@@ -124,6 +127,8 @@ class EngineSpec:
         _check_choice(self.placement, ("auto", "gpu", "cpu"), f"{where}.placement")
         if self.batch_size < 1:
             raise BoundaryError(f"{where}.batch_size: must be >= 1")
+        if self.flush_s < 0:
+            raise BoundaryError(f"{where}.flush_s: must be >= 0")
         if self.max_model_len is not None and self.max_model_len < 16:
             raise BoundaryError(f"{where}.max_model_len: must be >= 16")
         if not 0 < self.gpu_memory_utilization <= 1:
@@ -154,15 +159,12 @@ class VerifySpec:
     math_timeout_s: float = 5.0
     code_timeout_s: float = 10.0
     workers: int = 1
-    batch_size: int = 256
 
     def check(self, where: str) -> None:
         if self.math_timeout_s <= 0 or self.code_timeout_s <= 0:
             raise BoundaryError(f"{where}: timeouts must be > 0")
         if self.workers < 1:
             raise BoundaryError(f"{where}.workers: must be >= 1")
-        if self.batch_size < 1:
-            raise BoundaryError(f"{where}.batch_size: must be >= 1")
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,14 @@ class ParquetLakeWriter:
             if "response_tokens" in batch.column_names
             else 0
         )
+        ready = (
+            pc.min(batch.column("engine_ready_at")).as_py()
+            if "engine_ready_at" in batch.column_names
+            else None
+        )
         return pa.table(
             {
+                "engine_ready_at": pa.array([ready], pa.float64()),
                 "rows": [batch.num_rows],
                 "files": [len(paths)],
                 "correct": [correct],

@@ -1,15 +1,18 @@
 """``VLLMSampler``: a Ray Data actor holding one vLLM engine.
 
 Each input row is one problem's request: its rendered ``prompt``, ``n_new`` samples still
-missing, the ``first_idx`` of those samples and a per-request ``seed``. The whole batch goes to
-``LLM.generate`` at once, so the engine batches every problem's n samples together and computes
-each prompt's prefix once. vLLM gives child ``i`` of a seeded n-sample request the seed
-``seed + i``, which is the seed recorded for sample ``first_idx + i``.
+missing, the ``first_idx`` of those samples and a per-request ``seed``. The whole batch is handed
+to the engine at once (so it batches every problem's n samples together and computes each
+prompt's prefix once), and problems are yielded as they finish, every ``flush_s`` seconds: the
+verifier and the writer work while the engine samples, the progress bar moves, and a killed run
+loses only what was still in flight. vLLM gives child ``i`` of a seeded n-sample request the
+seed ``seed + i``, which is the seed recorded for sample ``first_idx + i``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -33,56 +36,82 @@ SAMPLE_COLUMNS = pa.schema(
         ("response_tokens", pa.int32()),
         ("cum_logprob", pa.float64()),
         ("finish_reason", pa.string()),
+        ("engine_ready_at", pa.float64()),  # wall clock when this engine could first sample
     ]
 )
+
+
+def sampling_params(req: dict[str, Any], sampling: dict[str, Any]) -> Any:
+    """vLLM ``SamplingParams`` for one planned request (a row of the pipeline's requests)."""
+    from vllm import SamplingParams
+
+    return SamplingParams(
+        n=int(req["n_new"]),
+        seed=int(req["seed"]),
+        temperature=sampling["temperature"],
+        top_p=sampling["top_p"],
+        max_tokens=sampling["max_tokens"],
+        logprobs=0,  # the sampled token's logprob -> a cumulative logprob per sample
+        stop=list(req.get("stop") or []) or None,
+    )
 
 
 class VLLMSampler:
     """Callable class for ``Dataset.map_batches``: problem requests in, one row per sample out."""
 
-    def __init__(self, llm_kwargs: dict[str, Any], sampling: dict[str, Any], device: str) -> None:
+    def __init__(
+        self, llm_kwargs: dict[str, Any], sampling: dict[str, Any], device: str, flush_s: float = 10.0
+    ) -> None:
+        from boundary_ray.sampler.watchdog import start_parent_watchdog
+
+        start_parent_watchdog()
         if device == "cpu":
             from boundary_ray.sampler.engine import apply_cpu_environment
 
             apply_cpu_environment()
-            import torch
-
-            from boundary_ray.settings import cpu_threads
-
-            torch.set_num_threads(cpu_threads())
         from vllm import LLM
 
         start = time.perf_counter()
         self.llm = LLM(**llm_kwargs)
         self.start_s = time.perf_counter() - start
+        self.ready_at = time.time()
         self.sampling = sampling
+        self.flush_s = flush_s
+        self.requests_added = 0
 
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        from vllm import SamplingParams
+    def __call__(self, batch: pa.Table) -> Iterator[pa.Table]:
+        engine = self.llm.llm_engine
+        pending: dict[str, dict[str, Any]] = {}
+        for req in batch.to_pylist():
+            request_id = f"boundary-{self.requests_added}"  # outputs carry this external id
+            engine.add_request(request_id, req["prompt"], sampling_params(req, self.sampling))
+            self.requests_added += 1
+            pending[request_id] = req
+        finished: list[tuple[dict[str, Any], Any]] = []
+        last_flush = time.monotonic()
+        while engine.has_unfinished_requests():
+            for out in engine.step():
+                if out.finished:
+                    finished.append((pending.pop(out.request_id), out))
+            if finished and time.monotonic() - last_flush >= self.flush_s:
+                yield self._rows(finished)
+                finished, last_flush = [], time.monotonic()
+        if pending:
+            raise RuntimeError(f"engine returned no output for {len(pending)} requests")
+        if finished:
+            yield self._rows(finished)
 
-        requests = batch.to_pylist()
-        params = [
-            SamplingParams(
-                n=int(req["n_new"]),
-                seed=int(req["seed"]),
-                temperature=self.sampling["temperature"],
-                top_p=self.sampling["top_p"],
-                max_tokens=self.sampling["max_tokens"],
-                logprobs=0,  # the sampled token's logprob -> a cumulative logprob per sample
-                stop=list(req.get("stop") or []) or None,
-            )
-            for req in requests
-        ]
-        outputs = self.llm.generate([r["prompt"] for r in requests], params, use_tqdm=False)
+    def _rows(self, finished: list[tuple[dict[str, Any], Any]]) -> pa.Table:
         columns: dict[str, list] = {name: [] for name in SAMPLE_COLUMNS.names}
-        for req, out in zip(requests, outputs, strict=True):
-            for i, completion in enumerate(sorted(out.outputs, key=lambda c: c.index)):
+        for req, out in finished:
+            for completion in sorted(out.outputs, key=lambda c: c.index):
                 for name in PASS_THROUGH:
                     columns[name].append(req.get(name))
-                columns["sample_idx"].append(int(req["first_idx"]) + i)
-                columns["seed"].append(int(req["seed"]) + i)
+                columns["sample_idx"].append(int(req["first_idx"]) + completion.index)
+                columns["seed"].append(int(req["seed"]) + completion.index)
                 columns["response"].append(completion.text)
                 columns["response_tokens"].append(len(completion.token_ids))
                 columns["cum_logprob"].append(completion.cumulative_logprob)
                 columns["finish_reason"].append(completion.finish_reason or "unknown")
+                columns["engine_ready_at"].append(self.ready_at)
         return pa.table(columns, schema=SAMPLE_COLUMNS)

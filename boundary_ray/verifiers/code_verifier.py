@@ -19,6 +19,7 @@ report); ``no_answer`` (no program in the response). Each non-correct verdict ha
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import signal
@@ -65,14 +66,15 @@ class CodeVerifier(Verifier):
             else:
                 reason = "no Python code block or program in the response"
             return Verdict("no_answer", reason=reason)
-        judge = self._functional if functional else self._stdio
-        verdict, reason = judge(found.code, tests)
+        if functional:
+            program = _after_prompt(tests["prompt"], found.code, found.rule)
+            verdict, reason = self._functional(program, tests)
+        else:
+            verdict, reason = self._stdio(found.code, tests)
         return Verdict(verdict, found.code[:MAX_EXTRACTED_CHARS], found.rule, reason)
 
     def _functional(self, code: str, tests: dict[str, Any]) -> tuple[str, str | None]:
-        program = (
-            f"{tests['prompt']}\n{code}\n\n\n{tests['test']}\n\n\ncheck({tests['entry_point']})\n"
-        )
+        program = f"{code}\n\n\n{tests['test']}\n\n\ncheck({tests['entry_point']})\n"
         result = untrusted_run(program, limits=self.limits)
         limit = _limit_verdict(result, self.timeout_s)
         if limit is not None:
@@ -115,6 +117,26 @@ def outputs_match(got: str, expected: str) -> bool:
     if len(got_tokens) != len(expected_tokens):
         return False
     return all(_tokens_match(a, b) for a, b in zip(got_tokens, expected_tokens, strict=True))
+
+
+def _after_prompt(prompt: str, code: str, rule: str) -> str:
+    """The candidate with the problem's prompt: a completion continues the prompt; a fenced
+    block goes after it (so the prompt's imports and helpers are defined), unless only the block
+    on its own parses (e.g. the prompt is a bare signature that the block repeats in full)."""
+    if rule == "completion":
+        return prompt + code
+    joined = f"{prompt}\n{code}"
+    if _parses(joined) or not _parses(code):
+        return joined
+    return code
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _limit_verdict(result: RunResult, timeout_s: float) -> tuple[str, str] | None:

@@ -43,6 +43,7 @@ class MathVerifier(Verifier):
         super().__init__()
         self.timeout_s = timeout_s
         self._debug_sleep_s = _debug_sleep_s
+        self._debug_exit = False  # tests only: the child exits instead of answering
         self.restarts = 0  # children killed for a timeout or found dead
         self._child: _Child | None = None
         self._lock = threading.Lock()
@@ -83,21 +84,30 @@ class MathVerifier(Verifier):
         Returns ``(status, detail)``; status is ``equal``, ``different``, ``gold_unparsed``,
         ``pred_unparsed``, ``timeout`` or ``error``.
         """
-        request = {"gold": gold, "pred": pred, "sleep": self._debug_sleep_s}
+        request = {
+            "gold": gold,
+            "pred": pred,
+            "sleep": self._debug_sleep_s,
+            "exit": self._debug_exit,
+        }
         with self._lock:
-            if self._child is not None and not self._child.alive():
-                self._restart()  # died between samples (killed from outside): start afresh
-            if self._child is None:
-                self._child = _Child()
-            try:
-                reply = self._child.ask(request, self.timeout_s)
-            except TimeoutError:
-                self._restart()
-                return "timeout", f"math-verify took over {self.timeout_s:g}s; child killed"
-            except EOFError as exc:
-                self._restart()
-                return "error", f"verifier child died: {exc}"
-        return reply["status"], reply.get("detail")
+            for attempt in (1, 2):  # a child found dead (killed from outside) gets one retry
+                if self._child is not None and not self._child.alive():
+                    self._restart()
+                if self._child is None:
+                    self._child = _Child()
+                try:
+                    reply = self._child.ask(request, self.timeout_s)
+                except TimeoutError:
+                    self._restart()
+                    return "timeout", f"math-verify took over {self.timeout_s:g}s; child killed"
+                except EOFError as exc:
+                    self._restart()
+                    if attempt == 2:
+                        return "error", f"verifier child died twice on this sample: {exc}"
+                    continue
+                return reply["status"], reply.get("detail")
+        raise AssertionError("unreachable")
 
     def child_pid(self) -> int | None:
         """The process id of the current math-verify child, if one is running."""
@@ -273,6 +283,8 @@ def _child_main() -> None:
         request = json.loads(line)
         if request.get("sleep"):
             time.sleep(request["sleep"])
+        if request.get("exit"):  # tests only: a crash in the middle of a sample
+            os._exit(3)
         try:
             gold = request["gold"]
             if gold not in gold_cache:

@@ -35,3 +35,11 @@ class TaskVerifier(Verifier):
 
                 self.verifiers[task] = CodeVerifier(timeout_s=self.timeouts[task])
         return self.verifiers[task]
+
+    def close(self) -> None:
+        """Stop the verifiers' child processes (the Ray actor's exit does this too)."""
+        for verifier in self.verifiers.values():
+            close = getattr(verifier, "close", None)
+            if close is not None:
+                close()
+        self.verifiers.clear()

@@ -10,9 +10,10 @@ Each call runs one Python program in a fresh process inside bubblewrap (``bwrap`
   ``/dev`` and ``/proc``. Host home directories, the project and ``/etc`` are not there;
 - an empty environment (no host variable reaches the program);
 - an unprivileged user: as root (CI, these machines) bwrap runs privileged and the in-sandbox
-  launcher drops to uid/gid 65534 before the program starts, so ``RLIMIT_NPROC`` binds;
-  otherwise bwrap maps the caller into a user namespace, where the process cap counts only
-  that sandbox's processes;
+  launcher drops to a random uid/gid from ``SANDBOX_UIDS`` (no host account, no files)
+  before the program starts, so ``RLIMIT_NPROC`` binds, per run (two concurrent runs share a
+  uid with odds ~1/65536 per pair); otherwise bwrap maps the caller to uid 65534 in a user
+  namespace, where the process cap counts only that sandbox's processes;
 - rlimits: CPU seconds, address space, file size, open files, processes, no core dumps;
 - an outer wall deadline (terminate, then kill, the whole process group; the PID namespace
   takes every descendant down with it) and a cap on stdout/stderr bytes.
@@ -30,8 +31,8 @@ Firecracker microVMs or a separate pod per verifier):
 - reading world-readable files inside the bound directories (``/usr``, the Python prefix);
 - memory pressure: ``RLIMIT_AS`` caps each process, not the sandbox (up to ``processes`` of
   them), and ``/tmp`` lives in host RAM up to ``tmp_mb``; there is no memory cgroup;
-- as root, ``RLIMIT_NPROC`` counts every process of uid 65534 on the host, so concurrent
-  sandboxes share the cap (a flood in one can make forks fail in another);
+- as root, ``RLIMIT_NPROC`` counts every process of the run's uid on the host: a uid shared
+  by chance with a concurrent run also shares its process cap;
 - tampering with the test harness from inside: the tests run in the program's own
   interpreter, so code written to attack this harness (objects whose ``__eq__`` is always
   true, patched builtins, reading the nonce out of interpreter memory) can forge a pass. The
@@ -67,7 +68,8 @@ from boundary_ray.errors import BoundaryError
 
 ALLOW_UNSANDBOXED_ENV = "BOUNDARY_RAY_ALLOW_UNSANDBOXED"
 BWRAP = "bwrap"  # the bubblewrap binary (tests point this elsewhere to simulate its absence)
-SANDBOX_UID = 65534  # nobody
+SANDBOX_UIDS = range(200_000, 265_536)  # as root: one picked at random per run
+NOBODY = 65534  # the uid shown inside a user namespace (non-root callers)
 SANDBOX_ENV = {
     "PATH": "/usr/bin:/bin",
     "HOME": "/tmp",
@@ -121,18 +123,23 @@ def main():
     except SystemExit as exc:
         status = "exit " + repr(exc.code)[:100]
     except BaseException as exc:
-        status = "raised " + (type(exc).__name__ + ": " + str(exc))[:300]
+        status = "raised " + describe(exc)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BaseException as exc:
-        status = "raised " + (type(exc).__name__ + ": " + str(exc))[:300]
+        status = "raised " + describe(exc)
     line = nonce + " " + status.replace("\n", " ") + "\n"
     try:
         write(report_fd, line.encode("utf-8", "replace"))
     except OSError:
         pass
     os._exit(0)
+
+
+def describe(exc):
+    text = str(exc)
+    return (type(exc).__name__ + (": " + text if text else ""))[:300]
 
 
 main()
@@ -186,32 +193,33 @@ def untrusted_run(source: str, stdin: str = "", limits: Limits | None = None) ->
         "nonce": nonce,
         "report_fd": report_w,
         "path": _site_dirs(),
-        "uid": SANDBOX_UID if sandboxed else None,
+        "uid": SANDBOX_UIDS[secrets.randbelow(len(SANDBOX_UIDS))] if sandboxed else None,
         "cwd": workdir or "/tmp",
         "rlimits": _rlimits(limits),
     }
     command = _bwrap_command(limits) if sandboxed else []
     command += [_python(), "-I", "-S", "-c", LAUNCHER]
     start = time.monotonic()
+    report_pipe = os.fdopen(report_r, "rb", buffering=0)
     try:
-        proc = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            pass_fds=(report_w,),
-            start_new_session=True,
-            env=SANDBOX_ENV,
-            cwd="/",
+        try:
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(report_w,),
+                start_new_session=True,
+                env=SANDBOX_ENV,
+                cwd="/",
+            )
+        finally:
+            os.close(report_w)  # ours; the child keeps its copy
+        status, out, err, report = _collect(
+            proc, json.dumps(job).encode(), report_pipe, limits, start
         )
     finally:
-        os.close(report_w)
-    try:
-        with os.fdopen(report_r, "rb", buffering=0) as report_pipe:
-            status, out, err, report = _collect(
-                proc, json.dumps(job).encode(), report_pipe, limits, start
-            )
-    finally:
+        report_pipe.close()
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
     exit_code = proc.returncode
@@ -278,10 +286,10 @@ def _warn_unsandboxed(problem: str) -> None:
 def _bwrap_command(limits: Limits) -> list[str]:
     command = [BWRAP, "--die-with-parent", "--new-session"]
     command += ["--unshare-ipc", "--unshare-pid", "--unshare-net"]
-    if os.geteuid() == 0:  # privileged bwrap; the launcher drops to SANDBOX_UID itself
+    if os.geteuid() == 0:  # privileged bwrap; the launcher drops to a SANDBOX_UIDS uid itself
         command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:  # a user namespace; the process cap then counts this sandbox only
-        command += ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID)]
+        command += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
     for path in SYSTEM_DIRS:
         if os.path.islink(path):
             command += ["--symlink", os.readlink(path), path]
@@ -353,70 +361,73 @@ def _collect(
     proc: subprocess.Popen, job: bytes, report_pipe, limits: Limits, start: float
 ) -> tuple[str, bytearray, bytearray, bytearray]:
     """Feed the job, drain stdout/stderr/report under the caps and the deadline, then kill
-    the process group. Returns (status, stdout, stderr, report)."""
+    the process group, whatever happened. Returns (status, stdout, stderr, report)."""
     assert proc.stdin and proc.stdout and proc.stderr
     buffers = {proc.stdout: bytearray(), proc.stderr: bytearray(), report_pipe: bytearray()}
-    caps = {
-        proc.stdout: limits.output_bytes,
-        proc.stderr: limits.output_bytes,
-        report_pipe: REPORT_CAP,
-    }
-    totals = dict.fromkeys(buffers, 0)
-    selector = selectors.DefaultSelector()
-    for stream in buffers:
-        os.set_blocking(stream.fileno(), False)
-        selector.register(stream, selectors.EVENT_READ)
-    os.set_blocking(proc.stdin.fileno(), False)
-    selector.register(proc.stdin, selectors.EVENT_WRITE)
-    pending = memoryview(job)
     deadline = start + limits.wall_s
-    status, exited_at = "exited", None
-    while selector.get_map():
-        now = time.monotonic()
-        if now >= deadline:
-            status = "timeout"
-            break
-        if exited_at is None and _has_exited(proc.pid):
-            exited_at = now
-        if exited_at is not None and now - exited_at > EXIT_GRACE_S:
-            break
-        for key, _ in selector.select(min(deadline - now, 0.05)):
-            stream = key.fileobj
-            if stream is proc.stdin:
-                try:
-                    pending = pending[os.write(stream.fileno(), pending) :]
-                except (BrokenPipeError, BlockingIOError) as exc:
-                    if isinstance(exc, BrokenPipeError):
-                        pending = pending[:0]
-                if not pending:
-                    selector.unregister(stream)
-                    stream.close()
-                continue
-            chunk = os.read(stream.fileno(), 65536)
-            if not chunk:
-                selector.unregister(stream)
-                continue
-            totals[stream] += len(chunk)
-            if stream is proc.stderr:
-                buffers[stream] = (buffers[stream] + chunk)[-STDERR_TAIL:]
-            elif totals[stream] <= caps[stream]:
-                buffers[stream] += chunk
-            if stream is not report_pipe and totals[stream] > caps[stream]:
-                status = "output_limit"
-        if status == "output_limit":
-            break
-    selector.close()
-    if status == "exited" and not _has_exited(proc.pid):  # closed its pipes but runs on
-        _wait_exit(proc.pid, deadline - time.monotonic())
-        status = "exited" if _has_exited(proc.pid) else "timeout"
-    if status != "exited":
-        _kill_group(proc.pid, signal.SIGTERM)
-        _wait_exit(proc.pid, TERM_GRACE_S)
-    _kill_group(proc.pid, signal.SIGKILL)  # before reaping: the pgid cannot be reused yet
-    proc.wait()
-    for stream in (proc.stdin, proc.stdout, proc.stderr):
-        stream.close()
+    status = "timeout"
+    try:
+        status = _drain(proc, job, buffers, limits, deadline)
+        if status == "exited" and not _has_exited(proc.pid):  # closed its pipes but runs on
+            _wait_exit(proc.pid, deadline - time.monotonic())
+            status = "exited" if _has_exited(proc.pid) else "timeout"
+    finally:
+        if status != "exited":
+            _kill_group(proc.pid, signal.SIGTERM)
+            _wait_exit(proc.pid, TERM_GRACE_S)
+        _kill_group(proc.pid, signal.SIGKILL)  # before reaping: the pgid cannot be reused yet
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            stream.close()
     return status, buffers[proc.stdout], buffers[proc.stderr], buffers[report_pipe]
+
+
+def _drain(
+    proc: subprocess.Popen, job: bytes, buffers: dict, limits: Limits, deadline: float
+) -> str:
+    """The select loop: ``exited``, ``timeout`` or ``output_limit``."""
+    report_pipe = next(stream for stream in buffers if stream not in (proc.stdout, proc.stderr))
+    caps = dict.fromkeys(buffers, limits.output_bytes) | {report_pipe: REPORT_CAP}
+    totals = dict.fromkeys(buffers, 0)
+    pending = memoryview(job)
+    with selectors.DefaultSelector() as selector:
+        for stream in buffers:
+            os.set_blocking(stream.fileno(), False)
+            selector.register(stream, selectors.EVENT_READ)
+        os.set_blocking(proc.stdin.fileno(), False)
+        selector.register(proc.stdin, selectors.EVENT_WRITE)
+        exited_at = None
+        while selector.get_map():
+            now = time.monotonic()
+            if now >= deadline:
+                return "timeout"
+            if exited_at is None and _has_exited(proc.pid):
+                exited_at = now
+            if exited_at is not None and now - exited_at > EXIT_GRACE_S:
+                return "exited"  # its pipes outlived it (inherited by a straggler)
+            for key, _ in selector.select(min(deadline - now, 0.05)):
+                stream = key.fileobj
+                if stream is proc.stdin:
+                    try:
+                        pending = pending[os.write(stream.fileno(), pending) :]
+                    except BrokenPipeError:
+                        pending = pending[:0]
+                    if not pending:
+                        selector.unregister(stream)
+                        stream.close()
+                    continue
+                chunk = os.read(stream.fileno(), 65536)
+                if not chunk:
+                    selector.unregister(stream)
+                    continue
+                totals[stream] += len(chunk)
+                if stream is proc.stderr:
+                    buffers[stream] = (buffers[stream] + chunk)[-STDERR_TAIL:]
+                elif totals[stream] <= caps[stream]:
+                    buffers[stream] += chunk
+                if stream is not report_pipe and totals[stream] > caps[stream]:
+                    return "output_limit"
+    return "exited"
 
 
 def _has_exited(pid: int) -> bool:

@@ -17,6 +17,7 @@ import pytest
 
 from boundary_ray.benchmarks.code_sets import load_builtin
 from boundary_ray.spec import BenchmarkSpec
+from boundary_ray.verifiers.code_extraction import extract_code
 from boundary_ray.verifiers.code_verifier import CodeVerifier, outputs_match
 from boundary_ray.verifiers.untrusted_exec import ALLOW_UNSANDBOXED_ENV
 
@@ -98,6 +99,14 @@ def test_base_model_completion_continues_the_prompt(verifier: CodeVerifier) -> N
     assert (verdict.verdict, verdict.answer_rule) == ("correct", "completion")
 
 
+def test_fenced_block_goes_after_the_prompt_when_that_parses(verifier: CodeVerifier) -> None:
+    helper_prompt = 'def helper(x):\n    return x * 2\n\n\ndef f(x):\n    """Double x."""\n'
+    uses_helper = "def f(x):\n    return helper(x)\n"
+    assert verifier.verify_one(functional(uses_helper, prompt=helper_prompt)).verdict == "correct"
+    bare_signature = "def f(x):\n"  # prompt + block would not parse; the block alone does
+    assert verifier.verify_one(functional(GOOD, prompt=bare_signature)).verdict == "correct"
+
+
 def test_no_code_is_no_answer(verifier: CodeVerifier) -> None:
     row = functional("I cannot solve this.", fence=False)
     row["tests"] = json.dumps({"kind": "stdio", "cases": [{"input": "", "output": "1"}]})
@@ -129,11 +138,54 @@ def test_stdio_cases(verifier: CodeVerifier) -> None:
     assert crash.verdict == "error" and crash.reason.startswith("case 1: ZeroDivisionError")
 
 
+def test_batch_call_sets_the_verdict_columns(verifier: CodeVerifier) -> None:
+    import pyarrow as pa
+
+    batch = pa.Table.from_pylist([functional(GOOD), functional("def f(x):\n    return x\n")])
+    out = verifier(batch)
+    assert out.column("verdict").to_pylist() == ["correct", "wrong"]
+    assert out.column("correct").to_pylist() == [True, False]
+    assert out.column("answer_rule").to_pylist() == ["fenced", "fenced"]
+
+
 def test_outputs_match_rules() -> None:
     assert outputs_match("1 2\n3  \n\n", "1 2\n3")
     assert outputs_match("0.3333333", "0.333333333")
     assert not outputs_match("1 2", "1 3")
     assert not outputs_match("1 2 3", "1 2")
+
+
+@pytest.mark.parametrize(
+    ("response", "finish", "completes", "expected"),
+    [
+        (
+            "```python\na = 1\n```\ntext\n```python\nb = 22\n```",
+            "stop",
+            False,
+            ("b = 22\n", "fenced"),
+        ),
+        (
+            "```python\nlonger = 1\n```\n```python\nb = 2\n```",
+            "stop",
+            False,
+            ("longer = 1\n", "fenced"),
+        ),
+        ("```\nuntagged = 1\n```", "stop", False, ("untagged = 1\n", "fenced")),
+        ("```text\n3 4\n```\n```py\nx = 1\n```", "stop", False, ("x = 1\n", "fenced")),
+        ("```cpp\nint main() {}\n```", "stop", False, None),
+        ("Sure.\n```python\nx = 1\n", "stop", False, ("x = 1\n", "fenced_open")),
+        ("Sure.\n```python\nx = 1\n", "length", False, None),
+        ("    return 1\n\ndef g():\n    pass\n", "length", True, ("    return 1\n", "completion")),
+        ("print(int(input()) * 2)\n", "stop", False, ("print(int(input()) * 2)\n", "raw")),
+        ("The answer is to loop.", "stop", False, None),
+        ("", "stop", True, None),
+    ],
+)
+def test_code_extraction_rules(
+    response: str, finish: str, completes: bool, expected: tuple | None
+) -> None:
+    found = extract_code(response, finish, completes_prompt=completes)
+    assert (None if found is None else (found.code, found.rule)) == expected
 
 
 # ---------------------------------------------------------------- the adversarial set

@@ -1,0 +1,37 @@
+"""The engine's parent watchdog ends a process whose parent died."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+CHILD = """
+import sys, time
+from boundary_ray.sampler.watchdog import start_parent_watchdog
+start_parent_watchdog(interval_s=0.1)
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+PARENT = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", sys.argv[1]], stdout=subprocess.PIPE, text=True)
+assert child.stdout.readline().strip() == "ready"
+print(child.pid, flush=True)
+"""
+
+
+def test_orphaned_process_exits() -> None:
+    parent = subprocess.run([sys.executable, "-c", PARENT, CHILD], capture_output=True, text=True, timeout=60)
+    child_pid = int(parent.stdout.strip())
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            os.kill(child_pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(child_pid, 9)
+    raise AssertionError("the orphan kept running")
