@@ -174,10 +174,10 @@ def _check_against_transformers(row: dict, lake: Path, gemma_path: str) -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    (question,) = duckdb.sql(
+    ((question,),) = duckdb.sql(
         f"select question from read_parquet('{lake}/problems/**/*.parquet') where problem_id = ?",
         params=[row["problem_id"]],
-    ).fetchone()
+    ).fetchall()
     tok = AutoTokenizer.from_pretrained(gemma_path)
     prompt = tok(DEFAULT_RAW_TEMPLATE.format(question=question, instruction=DEFAULT_INSTRUCTION)).input_ids
     response = tok(row["response"], add_special_tokens=False).input_ids

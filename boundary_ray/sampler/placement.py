@@ -6,6 +6,8 @@
   placement group of ``t`` bundles ``{GPU: 1, CPU: 1}`` with the STRICT_PACK strategy (all on
   one node), captured by child tasks, so vLLM's Ray executor puts its ``t`` workers there.
 Replicas come from the spec, or (``replicas: 0``) from the cluster's GPUs // t.
+The groups live until ``Placement.release()`` removes them (the driver owns them, so without it
+they would hold their GPUs until the driver exits, and a next model could never be placed).
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ class Placement:
     uses_gpus: bool  # whether actors claim GPUs from Ray
     replicas: int
     remote_args: dict[str, Any]  # passed to map_batches (num_cpus / num_gpus / ray_remote_args_fn)
+
+    def release(self) -> None:
+        """Remove the placement groups made for this placement's actors (none when tp == 1).
+
+        Call it once the model's dataset is consumed (or has failed).
+        """
+        groups = self.remote_args.get("ray_remote_args_fn")
+        if isinstance(groups, StrictPackGroups):
+            groups.release()
 
 
 def cluster_gpus() -> int:
@@ -51,7 +62,7 @@ def plan_placement(engine: EngineSpec, gpus: int) -> Placement:
             )
         remote_args: dict[str, Any] = {"num_gpus": 1, "num_cpus": 1}
         if tp > 1:
-            remote_args = {"num_gpus": 0, "num_cpus": 0, "ray_remote_args_fn": _strict_pack_fn(tp)}
+            remote_args = {"num_gpus": 0, "num_cpus": 0, "ray_remote_args_fn": StrictPackGroups(tp)}
     else:
         if device == "cuda":
             raise BoundaryError("engine.placement: cpu cannot run the cuda engine")
@@ -62,18 +73,32 @@ def plan_placement(engine: EngineSpec, gpus: int) -> Placement:
     return Placement(device, uses_gpus, replicas, remote_args)
 
 
-def _strict_pack_fn(tp: int):
-    """A ``ray_remote_args_fn``: each new actor gets its own STRICT_PACK group of ``tp`` GPUs."""
+class StrictPackGroups:
+    """A ``ray_remote_args_fn``: each new actor gets its own STRICT_PACK group of ``tp`` GPUs.
 
-    def remote_args() -> dict[str, Any]:
+    Ray Data calls it on the driver for every actor it starts (restarts included); the groups
+    it made are kept so that ``release()`` can remove them.
+    """
+
+    def __init__(self, tp: int) -> None:
+        self.tp = tp
+        self.groups: list[Any] = []
+
+    def __call__(self) -> dict[str, Any]:
         import ray
         from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
 
-        group = ray.util.placement_group([{"GPU": 1, "CPU": 1}] * tp, strategy="STRICT_PACK")
+        group = ray.util.placement_group([{"GPU": 1, "CPU": 1}] * self.tp, strategy="STRICT_PACK")
+        self.groups.append(group)
         return {
             "scheduling_strategy": PlacementGroupSchedulingStrategy(
                 placement_group=group, placement_group_capture_child_tasks=True
             )
         }
 
-    return remote_args
+    def release(self) -> None:
+        """Remove every group made so far."""
+        import ray
+
+        while self.groups:
+            ray.util.remove_placement_group(self.groups.pop())

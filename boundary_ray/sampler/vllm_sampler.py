@@ -44,6 +44,7 @@ SAMPLE_COLUMNS = pa.schema(
 def sampling_params(req: dict[str, Any], sampling: dict[str, Any]) -> Any:
     """vLLM ``SamplingParams`` for one planned request (a row of the pipeline's requests)."""
     from vllm import SamplingParams
+    from vllm.sampling_params import RequestOutputKind
 
     return SamplingParams(
         n=int(req["n_new"]),
@@ -53,6 +54,8 @@ def sampling_params(req: dict[str, Any], sampling: dict[str, Any]) -> Any:
         max_tokens=sampling["max_tokens"],
         logprobs=0,  # the sampled token's logprob -> a cumulative logprob per sample
         stop=list(req.get("stop") or []) or None,
+        # all n samples in one output once every one has finished (as LLM.generate sets it)
+        output_kind=RequestOutputKind.FINAL_ONLY,
     )
 
 
@@ -104,6 +107,8 @@ class VLLMSampler:
     def _rows(self, finished: list[tuple[dict[str, Any], Any]]) -> pa.Table:
         columns: dict[str, list] = {name: [] for name in SAMPLE_COLUMNS.names}
         for req, out in finished:
+            if len(out.outputs) != int(req["n_new"]):
+                raise RuntimeError(f"{req['problem_id']}: engine gave {len(out.outputs)} of {req['n_new']} samples")
             for completion in sorted(out.outputs, key=lambda c: c.index):
                 for name in PASS_THROUGH:
                     columns[name].append(req.get(name))

@@ -137,7 +137,7 @@ def _score_with(
         },
         batch_size=batch,
         batch_format="pyarrow",
-        concurrency=placement.replicas,
+        compute=ray.data.ActorPoolStrategy(size=placement.replicas),
         **placement.remote_args,
     )
     ds = ds.map_batches(
@@ -145,10 +145,13 @@ def _score_with(
         fn_constructor_kwargs={"lake": spec.lake, "table": "scores"},
         batch_size=None,
         batch_format="pyarrow",
-        concurrency=1,
+        compute=ray.data.ActorPoolStrategy(size=1),
         num_cpus=0.25,
     )
-    _drain(ds, wanted, scorer.name, progress)
+    try:
+        _drain(ds, wanted, scorer.name, progress)
+    finally:
+        placement.release()  # placement groups of tensor-parallel engines (none otherwise)
     counters = _run_counters(spec.lake, scorer.name, run_id)
     if counters["scored"] != wanted:
         raise BoundaryError(f"{scorer.name}: wrote {counters['scored']} scores, planned {wanted}")

@@ -25,15 +25,13 @@ class VLLMScorer:
     """Callable class for ``Dataset.map_batches``: responses in, one ``scores`` row each out."""
 
     def __init__(self, llm_kwargs: dict[str, Any], device: str) -> None:
+        from boundary_ray.sampler.watchdog import start_parent_watchdog
+
+        start_parent_watchdog()  # end this engine if its Ray node dies under it
         if device == "cpu":
             from boundary_ray.sampler.engine import apply_cpu_environment
 
             apply_cpu_environment()
-            import torch
-
-            from boundary_ray.settings import cpu_threads
-
-            torch.set_num_threads(cpu_threads())
         from vllm import LLM
 
         start = time.perf_counter()
