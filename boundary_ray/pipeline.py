@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from boundary_ray.benchmarks import load_problems
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import is_local
+from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.plan import plan_requests, present_samples
 from boundary_ray.lake.problems import store_problems
@@ -60,13 +60,12 @@ def run_spec_file(
 
 def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     """Sample, verify and write every missing sample of ``spec``; returns the run's counters."""
-    if is_local(spec.lake):  # Ray workers may run in another directory
-        spec = replace(spec, lake=str(Path(spec.lake.removeprefix("file://")).expanduser().resolve()))
+    spec = replace(spec, lake=absolute_lake(spec.lake))
     problems = {b.name: load_problems(b) for b in spec.benchmarks}  # bad input fails here, early
     sources = {m.name: resolve_model_source(m.source) for m in spec.models}
     run_id = new_run_id()
     manifest = RunManifest(spec.lake, run_id, spec)
-    try:
+    with manifest.guard():
         for name, rows in problems.items():
             store_problems(spec.lake, name, rows)
         write_rows(spec.lake, "models", [_model_row(m, run_id) for m in spec.models])
@@ -78,12 +77,6 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
         else:
             results = [_sample_model(spec, run_id, m, src, problems, progress) for m, src in jobs]
         counters = {m.name: r for m, r in zip(spec.models, results, strict=True)}
-    except KeyboardInterrupt:
-        manifest.finish("interrupted")
-        raise
-    except Exception as exc:
-        manifest.finish("failed", error=f"{type(exc).__name__}: {exc}"[:2000])
-        raise
     manifest.finish("done", counters=counters)
     if progress:
         _print_summary(spec, run_id)

@@ -14,41 +14,34 @@
 
 with
 
-samples as (
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+problem_outcomes as (
     select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        samples.correct
-    from samples
-    where (getvariable('model') is null or samples.model = getvariable('model'))
-        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
-),
-
--- a null grade counts as wrong
-per_problem as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        count(*) as n,
-        count(*) filter (where samples.correct) as c
-    from samples
-    group by samples.model, samples.benchmark, samples.problem_id
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
+        and (
+            getvariable('benchmark') is null
+            or problem_outcomes.benchmark = getvariable('benchmark')
+        )
 ),
 
 -- the decile is computed in integers, (10 c) // n, so that c/n = 0.3 lands in [0.3, 0.4)
 -- whatever the rounding of 3/10 in floating point
 binned as (
     select
-        per_problem.model,
-        per_problem.benchmark,
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
         case
-            when per_problem.c = 0 then 0
-            when per_problem.c = per_problem.n then 11
-            else (10 * per_problem.c) // per_problem.n + 1
+            when problem_outcomes.c = 0 then 0
+            when problem_outcomes.c = problem_outcomes.n then 11
+            else (10 * problem_outcomes.c) // problem_outcomes.n + 1
         end as bin_index
-    from per_problem
+    from problem_outcomes
 ),
 
 bins as (

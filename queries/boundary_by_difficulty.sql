@@ -30,15 +30,20 @@ problems as (
     from problems
 ),
 
-samples as (
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+problem_outcomes as (
     select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        samples.correct
-    from samples
-    where (getvariable('model') is null or samples.model = getvariable('model'))
-        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
+        and (
+            getvariable('benchmark') is null
+            or problem_outcomes.benchmark = getvariable('benchmark')
+        )
 ),
 
 synthetic_problems as (
@@ -50,20 +55,19 @@ synthetic_problems as (
     where problems.ops is not null
 ),
 
--- n = samples drawn for the problem, c = samples graded correct (a null grade counts as wrong)
+-- the outcomes of the synthetic problems, with their difficulty
 per_problem as (
     select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
         synthetic_problems.ops,
-        count(*) as n,
-        count(*) filter (where samples.correct) as c
-    from samples
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
     inner join synthetic_problems
-        on synthetic_problems.benchmark = samples.benchmark
-        and synthetic_problems.problem_id = samples.problem_id
-    group by samples.model, samples.benchmark, samples.problem_id, synthetic_problems.ops
+        on synthetic_problems.benchmark = problem_outcomes.benchmark
+        and synthetic_problems.problem_id = problem_outcomes.problem_id
 ),
 
 per_cell as (
@@ -94,13 +98,8 @@ k_grid as (
     from per_cell
 ),
 
--- The unbiased estimator of Chen et al. 2021 ("Evaluating Large Language Models Trained on
--- Code", eq. 1): with n samples of which c are correct,
---     pass@k = 1 - C(n - c, k) / C(n, k)
--- taken in log space, since the binomials overflow a double for n in the hundreds:
---     C(n - c, k) / C(n, k) = exp( lgamma(n - c + 1) - lgamma(n + 1)
---                                 + lgamma(n - k + 1) - lgamma(n - c - k + 1) )
--- Exactly 1 when n - c < k (every k-subset holds a correct sample), exactly 0 when c = 0.
+-- pass@k of each problem at each k of its (model, benchmark): the unbiased estimator of
+-- Chen et al. 2021, pass_at_k_estimate in views.sql
 per_problem_k as (
     select
         k_grid.model,
@@ -109,15 +108,7 @@ per_problem_k as (
         k_grid.k,
         per_problem.ops,
         per_problem.problem_id,
-        case
-            when per_problem.n - per_problem.c < k_grid.k then 1.0
-            when per_problem.c = 0 then 0.0
-            else 1.0 - exp(
-                (lgamma(per_problem.n - per_problem.c + 1) - lgamma(per_problem.n + 1))
-                + (lgamma(per_problem.n - k_grid.k + 1)
-                    - lgamma(per_problem.n - per_problem.c - k_grid.k + 1))
-            )
-        end as pass_at_k
+        pass_at_k_estimate(per_problem.n, per_problem.c, k_grid.k) as pass_at_k
     from k_grid
     inner join per_problem
         on per_problem.model = k_grid.model

@@ -17,42 +17,26 @@
 
 with
 
-samples as (
+-- n = samples drawn for the problem, c = samples graded correct (views.sql); the problem
+-- counts as solved when c > 0
+problem_outcomes as (
     select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        samples.correct
-    from samples
-    where getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark')
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where getvariable('benchmark') is null
+        or problem_outcomes.benchmark = getvariable('benchmark')
 ),
 
-models as (
-    select
-        models.model,
-        models.role,
-        models.run_id
-    from models
-),
-
--- a model is written once per run: keep the row of its latest run_id
+-- one row per model, from its latest run (views.sql)
 latest_models as (
     select
-        models.model,
-        arg_max(models.role, models.run_id) as role
-    from models
-    group by models.model
-),
-
-per_problem as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        count(*) as n,
-        bool_or(coalesce(samples.correct, false)) as solved
-    from samples
-    group by samples.model, samples.benchmark, samples.problem_id
+        latest_models.model,
+        latest_models.role
+    from latest_models
 ),
 
 model_pairs as (
@@ -60,8 +44,8 @@ model_pairs as (
         a.benchmark,
         a.model as model_a,
         b.model as model_b
-    from per_problem as a
-    inner join per_problem as b
+    from problem_outcomes as a
+    inner join problem_outcomes as b
         on b.benchmark = a.benchmark
         and b.problem_id = a.problem_id
     where
@@ -84,16 +68,16 @@ paired_problems as (
         a.n as n_a,
         b.n as n_b,
         case
-            when a.solved and b.solved then 'both'
-            when a.solved then 'only_a'
-            when b.solved then 'only_b'
+            when a.c > 0 and b.c > 0 then 'both'
+            when a.c > 0 then 'only_a'
+            when b.c > 0 then 'only_b'
             else 'neither'
         end as cell
     from model_pairs
-    inner join per_problem as a
+    inner join problem_outcomes as a
         on a.benchmark = model_pairs.benchmark
         and a.model = model_pairs.model_a
-    inner join per_problem as b
+    inner join problem_outcomes as b
         on b.benchmark = model_pairs.benchmark
         and b.model = model_pairs.model_b
         and b.problem_id = a.problem_id

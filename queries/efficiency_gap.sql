@@ -19,45 +19,26 @@
 
 with
 
-samples as (
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+problem_outcomes as (
     select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        samples.correct
-    from samples
-    where getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark')
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where getvariable('benchmark') is null
+        or problem_outcomes.benchmark = getvariable('benchmark')
 ),
 
-models as (
-    select
-        models.model,
-        models.role,
-        models.tags,
-        models.run_id
-    from models
-),
-
--- a model is written once per run: keep the row of its latest run_id
+-- one row per model, from its latest run (views.sql)
 latest_models as (
     select
-        models.model,
-        arg_max(models.role, models.run_id) as role,
-        arg_max(models.tags, models.run_id) as tags
-    from models
-    group by models.model
-),
-
--- a null grade counts as wrong
-per_problem as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        count(*) as n,
-        count(*) filter (where samples.correct) as c
-    from samples
-    group by samples.model, samples.benchmark, samples.problem_id
+        latest_models.model,
+        latest_models.role,
+        latest_models.tags
+    from latest_models
 ),
 
 model_pairs as (
@@ -83,9 +64,9 @@ paired_problems as (
         rl.n as rl_n,
         rl.c as rl_c
     from model_pairs
-    inner join per_problem as base
+    inner join problem_outcomes as base
         on base.model = model_pairs.base_model
-    inner join per_problem as rl
+    inner join problem_outcomes as rl
         on rl.model = model_pairs.rl_model
         and rl.benchmark = base.benchmark
         and rl.problem_id = base.problem_id
@@ -102,36 +83,20 @@ largest_k as (
     group by all
 ),
 
--- pass@k = 1 - C(n - c, k) / C(n, k), the unbiased estimator of Chen et al. 2021, in log
--- space: C(n - c, k) / C(n, k) = exp(lgamma(n-c+1) - lgamma(n+1) + lgamma(n-k+1) - lgamma(n-c-k+1));
--- exactly 1 when n - c < k, exactly 0 when c = 0. At k = 1 it is c / n.
+-- pass@k by the unbiased estimator of Chen et al. 2021 (pass_at_k_estimate in views.sql);
+-- at k = 1 it is c / n
 per_problem_pass as (
     select
         paired_problems.benchmark,
         paired_problems.base_model,
         paired_problems.rl_model,
         largest_k.k,
-        case
-            when paired_problems.base_n - paired_problems.base_c < largest_k.k then 1.0
-            when paired_problems.base_c = 0 then 0.0
-            else 1.0 - exp(
-                (lgamma(paired_problems.base_n - paired_problems.base_c + 1)
-                    - lgamma(paired_problems.base_n + 1))
-                + (lgamma(paired_problems.base_n - largest_k.k + 1)
-                    - lgamma(paired_problems.base_n - paired_problems.base_c - largest_k.k + 1))
-            )
-        end as base_pass_at_k,
+        pass_at_k_estimate(paired_problems.base_n, paired_problems.base_c, largest_k.k)
+            as base_pass_at_k,
         paired_problems.rl_c / paired_problems.rl_n as rl_pass_at_1,
         case
             when paired_problems.rl_n < largest_k.k then null  -- too few RL samples for this k
-            when paired_problems.rl_n - paired_problems.rl_c < largest_k.k then 1.0
-            when paired_problems.rl_c = 0 then 0.0
-            else 1.0 - exp(
-                (lgamma(paired_problems.rl_n - paired_problems.rl_c + 1)
-                    - lgamma(paired_problems.rl_n + 1))
-                + (lgamma(paired_problems.rl_n - largest_k.k + 1)
-                    - lgamma(paired_problems.rl_n - paired_problems.rl_c - largest_k.k + 1))
-            )
+            else pass_at_k_estimate(paired_problems.rl_n, paired_problems.rl_c, largest_k.k)
         end as rl_pass_at_k
     from paired_problems
     inner join largest_k

@@ -15,10 +15,24 @@
 
 with
 
--- read twice (counts per problem, then the correct responses): `not materialized` lets each
--- read scan the Parquet files with its own filters instead of caching every sample (4 s -> 0.7 s
--- on 10 million samples)
-samples as not materialized (
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+problem_outcomes as (
+    select
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
+        and (
+            getvariable('benchmark') is null
+            or problem_outcomes.benchmark = getvariable('benchmark')
+        )
+),
+
+-- the responses, for the correct samples of the rarely solved problems
+samples as (
     select
         samples.model,
         samples.benchmark,
@@ -42,29 +56,17 @@ problems as (
     from problems
 ),
 
--- a null grade counts as wrong
-per_problem as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        count(*) as n,
-        count(*) filter (where samples.correct) as c
-    from samples
-    group by samples.model, samples.benchmark, samples.problem_id
-),
-
 rarely_solved as (
     select
-        per_problem.model,
-        per_problem.benchmark,
-        per_problem.problem_id,
-        per_problem.n,
-        per_problem.c,
-        per_problem.c / per_problem.n as rate  -- integer / integer is a double
-    from per_problem
-    where per_problem.c > 0
-        and per_problem.c / per_problem.n < coalesce(getvariable('max_rate'), 0.05)
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c,
+        problem_outcomes.c / problem_outcomes.n as rate  -- integer / integer is a double
+    from problem_outcomes
+    where problem_outcomes.c > 0
+        and problem_outcomes.c / problem_outcomes.n < coalesce(getvariable('max_rate'), 0.05)
 ),
 
 final as (

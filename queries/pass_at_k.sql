@@ -17,37 +17,30 @@
 
 with
 
-samples as (
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+problem_outcomes as (
     select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        samples.correct
-    from samples
-    where (getvariable('model') is null or samples.model = getvariable('model'))
-        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
-),
-
--- n = samples drawn for the problem, c = samples graded correct (a null grade counts as wrong)
-per_problem as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        count(*) as n,
-        count(*) filter (where samples.correct) as c
-    from samples
-    group by samples.model, samples.benchmark, samples.problem_id
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
+        and (
+            getvariable('benchmark') is null
+            or problem_outcomes.benchmark = getvariable('benchmark')
+        )
 ),
 
 per_cell as (
     select
-        per_problem.model,
-        per_problem.benchmark,
-        min(per_problem.n) as max_k,
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        min(problem_outcomes.n) as max_k,
         count(*) as problems
-    from per_problem
-    group by per_problem.model, per_problem.benchmark
+    from problem_outcomes
+    group by problem_outcomes.model, problem_outcomes.benchmark
 ),
 
 -- powers of two 1 .. 2^40, and the extra k values asked for
@@ -74,33 +67,19 @@ k_grid as (
     from per_cell
 ),
 
--- The unbiased estimator of Chen et al. 2021 ("Evaluating Large Language Models Trained on
--- Code", eq. 1): with n samples of which c are correct,
---     pass@k = 1 - C(n - c, k) / C(n, k)
--- The binomials overflow a double for n in the hundreds, so the ratio is taken in log space:
---     C(n - c, k) / C(n, k) = exp( lgamma(n - c + 1) - lgamma(n + 1)
---                                 + lgamma(n - k + 1) - lgamma(n - c - k + 1) )
--- (absolute error ~1e-12 at n = 1024). Exactly 1 when n - c < k (every k-subset holds a
--- correct sample) and exactly 0 when c = 0.
+-- pass@k of each problem at each k of its (model, benchmark): the unbiased estimator of
+-- Chen et al. 2021, pass_at_k_estimate in views.sql
 per_problem_k as (
     select
         k_grid.model,
         k_grid.benchmark,
         k_grid.k,
-        per_problem.problem_id,
-        case
-            when per_problem.n - per_problem.c < k_grid.k then 1.0
-            when per_problem.c = 0 then 0.0
-            else 1.0 - exp(
-                (lgamma(per_problem.n - per_problem.c + 1) - lgamma(per_problem.n + 1))
-                + (lgamma(per_problem.n - k_grid.k + 1)
-                    - lgamma(per_problem.n - per_problem.c - k_grid.k + 1))
-            )
-        end as pass_at_k
+        problem_outcomes.problem_id,
+        pass_at_k_estimate(problem_outcomes.n, problem_outcomes.c, k_grid.k) as pass_at_k
     from k_grid
-    inner join per_problem
-        on per_problem.model = k_grid.model
-        and per_problem.benchmark = k_grid.benchmark
+    inner join problem_outcomes
+        on problem_outcomes.model = k_grid.model
+        and problem_outcomes.benchmark = k_grid.benchmark
 ),
 
 point_estimate as (
@@ -121,13 +100,14 @@ point_estimate as (
 -- bootstrap x problems x k values.
 numbered_problems as (
     select
-        per_problem.model,
-        per_problem.benchmark,
-        per_problem.problem_id,
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
         row_number() over (
-            partition by per_problem.model, per_problem.benchmark order by per_problem.problem_id
+            partition by problem_outcomes.model, problem_outcomes.benchmark
+            order by problem_outcomes.problem_id
         ) - 1 as problem_no
-    from per_problem
+    from problem_outcomes
 ),
 
 resamples as (

@@ -10,39 +10,32 @@
 
 with
 
-samples as (
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+problem_outcomes as (
     select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        samples.correct
-    from samples
-    where (getvariable('model') is null or samples.model = getvariable('model'))
-        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
-),
-
--- a null grade counts as wrong
-per_problem as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        count(*) as n,
-        count(*) filter (where samples.correct) as c
-    from samples
-    group by samples.model, samples.benchmark, samples.problem_id
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
+        and (
+            getvariable('benchmark') is null
+            or problem_outcomes.benchmark = getvariable('benchmark')
+        )
 ),
 
 final as (
     select
-        per_problem.model,
-        per_problem.benchmark,
-        per_problem.problem_id,
-        per_problem.n,
-        per_problem.c
-    from per_problem
-    where per_problem.c >= coalesce(getvariable('threshold'), 1)
-    order by per_problem.model, per_problem.benchmark, per_problem.problem_id
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where problem_outcomes.c >= coalesce(getvariable('threshold'), 1)
+    order by problem_outcomes.model, problem_outcomes.benchmark, problem_outcomes.problem_id
 )
 
 select * from final

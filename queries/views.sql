@@ -1,4 +1,5 @@
--- views.sql: the four lake tables as views, for every query in this folder.
+-- views.sql: the four lake tables as views, then what several queries of this folder build
+-- on them (problem_outcomes, latest_models, the pass_at_k_estimate macro).
 --
 -- The lake path is the DuckDB variable `lake`. In the DuckDB CLI:
 --     set variable lake = './lake';
@@ -14,6 +15,11 @@
 -- ones. The globs name the partition keys and end in .parquet, so temp files (*.tmp) and
 -- stray folders are never read. Columns are listed explicitly, in the order of
 -- boundary_ray/schema.py: other queries rely on these names.
+--
+-- The views after the four tables read only those views, never the files: they are defined
+-- the same way over a lake that `boundary query` reads through pyarrow (s3://...). They apply
+-- no parameter: each query filters them (by getvariable('model') say), and DuckDB pushes a
+-- filter on a grouping column down to the Parquet scan.
 
 create or replace view problems as
 select
@@ -84,3 +90,48 @@ from read_parquet(
     getvariable('lake') || '/scores/scorer=*/model=*/benchmark=*/*.parquet',
     hive_partitioning = true, hive_types_autocast = false, union_by_name = true
 );
+
+-- problem_outcomes: one row per (model, benchmark, problem_id) that has samples.
+--   n = samples drawn for the problem, c = samples graded correct.
+--   A null grade (a sample not verified yet) counts as wrong: it is in n, not in c.
+create or replace view problem_outcomes as
+select
+    samples.model,
+    samples.benchmark,
+    samples.problem_id,
+    count(*) as n,
+    count(*) filter (where samples.correct) as c
+from samples
+group by samples.model, samples.benchmark, samples.problem_id;
+
+-- latest_models: one row per model, the values of its latest run (a model is written once
+-- per run; the largest run_id wins)
+create or replace view latest_models as
+select
+    models.model,
+    arg_max(models.source, models.run_id) as source,
+    arg_max(models.revision, models.run_id) as revision,
+    arg_max(models.prompt, models.run_id) as prompt,
+    arg_max(models.role, models.run_id) as role,
+    arg_max(models.tags, models.run_id) as tags,
+    max(models.run_id) as run_id
+from models
+group by models.model;
+
+-- pass_at_k_estimate(n, c, k): the unbiased estimator of Chen et al. 2021 ("Evaluating Large
+-- Language Models Trained on Code", eq. 1) of pass@k for one problem with n samples of which
+-- c are correct:
+--     pass@k = 1 - C(n - c, k) / C(n, k)
+-- The binomials overflow a double for n in the hundreds, so the ratio is taken in log space:
+--     C(n - c, k) / C(n, k) = exp( lgamma(n - c + 1) - lgamma(n + 1)
+--                                 + lgamma(n - k + 1) - lgamma(n - c - k + 1) )
+-- (absolute error ~1e-12 at n = 1024). Exactly 1 when n - c < k (every k-subset holds a
+-- correct sample) and exactly 0 when c = 0. At k = 1 it is c / n. Needs k <= n.
+create or replace macro pass_at_k_estimate(n, c, k) as
+    case
+        when n - c < k then 1.0
+        when c = 0 then 0.0
+        else 1.0 - exp(
+            (lgamma(n - c + 1) - lgamma(n + 1)) + (lgamma(n - k + 1) - lgamma(n - c - k + 1))
+        )
+    end;

@@ -22,3 +22,10 @@ def open_lake(lake: str) -> tuple[pafs.FileSystem, str]:
 def is_local(lake: str) -> bool:
     """True when ``lake`` is a plain local path (DuckDB can glob it directly)."""
     return "://" not in lake or lake.startswith("file://")
+
+
+def absolute_lake(lake: str) -> str:
+    """A local lake as an absolute path (Ray workers may run in another directory); URIs as given."""
+    if is_local(lake):
+        return str(Path(lake.removeprefix("file://")).expanduser().resolve())
+    return lake

@@ -8,6 +8,8 @@ import platform
 import socket
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
@@ -59,6 +61,18 @@ class RunManifest:
     def finish(self, status: str, **fields: Any) -> None:
         """Mark the run ``status`` ('done', 'failed', 'interrupted') with its end time."""
         self.update(status=status, finished_at=_now(), **fields)
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Record an exception leaving the block as status 'interrupted' or 'failed', then re-raise."""
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.finish("interrupted")
+            raise
+        except Exception as exc:
+            self.finish("failed", error=f"{type(exc).__name__}: {exc}"[:2000])
+            raise
 
     def write(self) -> None:
         fs, root = open_lake(self.lake)

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import is_local
+from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.reader import read_table
 from boundary_ray.lake.writer import ParquetLakeWriter
@@ -59,23 +59,16 @@ def score_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     Returns ``{"run_id": ..., "counters": {scorer: {"scored", "ok", "too_long", "error",
     "tokens", "seconds"}}}``; the same counters go into the run manifest.
     """
-    if is_local(spec.lake):  # Ray workers may run in another directory
-        spec = replace(spec, lake=str(Path(spec.lake.removeprefix("file://")).expanduser().resolve()))
+    spec = replace(spec, lake=absolute_lake(spec.lake))
     selected_partitions(spec.lake, spec.score)  # bad filters and an empty lake fail here, early
     scorers = [spec.model(name) for name in spec.score.scorers] or list(spec.models)
     sources = {m.name: resolve_model_source(m.source) for m in scorers}
     run_id = new_run_id()
     manifest = RunManifest(spec.lake, run_id, spec, command="score")
-    try:
+    with manifest.guard():
         counters = {
             m.name: _score_with(spec, run_id, m, sources[m.name], progress) for m in scorers
         }
-    except KeyboardInterrupt:
-        manifest.finish("interrupted")
-        raise
-    except Exception as exc:
-        manifest.finish("failed", error=f"{type(exc).__name__}: {exc}"[:2000])
-        raise
     manifest.finish("done", counters=counters)
     if progress:
         print(f"\nscore run {run_id} done; lake: {spec.lake}")
