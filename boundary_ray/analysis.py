@@ -140,43 +140,53 @@ def _convert_value(query: str, key: str, raw: str, spec: dict[str, Any]) -> Any:
 
 
 def _create_views(con: Any, lake: str) -> None:
-    """Define the four lake views on ``con``; empty ones for tables with no files yet."""
+    """Run ``views.sql`` on ``con``, the four lake tables read as the lake allows.
+
+    A table with no files yet becomes an empty view; on a URI lake each table is a
+    ``pyarrow.dataset`` instead. The views over those tables (``problem_outcomes``...) and
+    the macros after them run as written, in the order of the file.
+    """
     files = _lake_files(lake)
     if not files["samples"]:
         raise BoundaryError(
             f"lake {lake}: no samples yet (nothing matches samples/model=*/benchmark=*/*.parquet);"
             " write some with `boundary run`"
         )
-    if is_local(lake):
+    local = is_local(lake)
+    if local:
         con.execute("set variable lake = ?", [_local_root(lake)])
-        for statement in con.extract_statements(_views_sql()):
-            match = VIEW_NAME_RE.search(statement.query)
-            if match and match.group(1) in files and not files[match.group(1)]:
-                con.register(match.group(1), schema.TABLES[match.group(1)].empty_table())
-            else:
-                con.execute(statement.query)
-        return
+    else:
+        fs, root = open_lake(lake)
+    for statement in con.extract_statements(_views_sql()):
+        match = VIEW_NAME_RE.search(statement.query)
+        table = match.group(1) if match else None
+        if table not in files:  # built on the lake tables, not on files: runs as written
+            con.execute(statement.query)
+        elif not files[table]:
+            con.register(table, schema.TABLES[table].empty_table())
+        elif local:
+            con.execute(statement.query)
+        else:
+            con.register(table, _uri_dataset(fs, root, table, files[table]))
+
+
+def _uri_dataset(fs: Any, root: str, table: str, paths: list[str]) -> Any:
+    """``table`` of a URI lake (``s3://...``) as a ``pyarrow.dataset`` over its ``paths``."""
     import pyarrow.dataset as ds
 
-    fs, root = open_lake(lake)
-    for table, paths in files.items():
-        if not paths:
-            con.register(table, schema.TABLES[table].empty_table())
-            continue
-        partitions = schema.PARTITIONS[table]
-        dataset = ds.dataset(
-            [f"{root}/{table}/{path}" for path in paths],
-            schema=schema.TABLES[table],
-            format="parquet",
-            filesystem=fs,
-            partitioning=ds.partitioning(
-                pa.schema([(column, pa.string()) for column in partitions]), flavor="hive"
-            )
-            if partitions
-            else None,
-            partition_base_dir=f"{root}/{table}",
+    partitions = schema.PARTITIONS[table]
+    return ds.dataset(
+        [f"{root}/{table}/{path}" for path in paths],
+        schema=schema.TABLES[table],
+        format="parquet",
+        filesystem=fs,
+        partitioning=ds.partitioning(
+            pa.schema([(column, pa.string()) for column in partitions]), flavor="hive"
         )
-        con.register(table, dataset)
+        if partitions
+        else None,
+        partition_base_dir=f"{root}/{table}",
+    )
 
 
 def _views_sql() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from collections import Counter
@@ -91,11 +92,13 @@ def start_ray() -> None:
     from boundary_ray.settings import ray_address, verbose, worker_env
 
     if not ray.is_initialized():
+        if not verbose():  # Ray's core logs an ERROR line for every actor with stored arguments
+            os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
         ray.init(
             address=ray_address(),
             runtime_env={"env_vars": worker_env()},
             include_dashboard=False,
-            logging_level="INFO" if verbose() else "WARNING",
+            logging_level="INFO" if verbose() else "ERROR",
             log_to_driver=verbose(),
         )
     if not verbose():

@@ -30,20 +30,15 @@ problems as (
     from problems
 ),
 
--- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+samples as (
     select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
-        and (
-            getvariable('benchmark') is null
-            or problem_outcomes.benchmark = getvariable('benchmark')
-        )
+        samples.model,
+        samples.benchmark,
+        samples.problem_id,
+        samples.correct
+    from samples
+    where (getvariable('model') is null or samples.model = getvariable('model'))
+        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
 ),
 
 synthetic_problems as (
@@ -55,19 +50,23 @@ synthetic_problems as (
     where problems.ops is not null
 ),
 
--- the outcomes of the synthetic problems, with their difficulty
+-- n = samples drawn for the problem, c = samples graded correct (a null grade counts as wrong),
+-- as in problem_outcomes (views.sql) but counted after the join with the synthetic problems:
+-- on a lake without any (most lakes) DuckDB then skips the samples altogether (0.04 s instead
+-- of 0.4 s on 10 million samples), which it does not through the view's group-by
 per_problem as (
     select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
+        samples.model,
+        samples.benchmark,
+        samples.problem_id,
         synthetic_problems.ops,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
+        count(*) as n,
+        count(*) filter (where samples.correct) as c
+    from samples
     inner join synthetic_problems
-        on synthetic_problems.benchmark = problem_outcomes.benchmark
-        and synthetic_problems.problem_id = problem_outcomes.problem_id
+        on synthetic_problems.benchmark = samples.benchmark
+        and synthetic_problems.problem_id = samples.problem_id
+    group by samples.model, samples.benchmark, samples.problem_id, synthetic_problems.ops
 ),
 
 per_cell as (

@@ -1,5 +1,5 @@
--- views.sql: the four lake tables as views, then what several queries of this folder build
--- on them (problem_outcomes, latest_models, the pass_at_k_estimate macro).
+-- views.sql: the four lake tables as views, for every query in this folder, and what several
+-- queries build on them: latest_models, problem_outcomes and the pass_at_k_estimate macro.
 --
 -- The lake path is the DuckDB variable `lake`. In the DuckDB CLI:
 --     set variable lake = './lake';
@@ -7,7 +7,8 @@
 --     .read queries/pass_at_k.sql
 -- `boundary query NAME --lake DIR` does the same, and replaces a table with no files yet
 -- (no scores before `boundary score`, say) by an empty view with the same columns.
--- In the DuckDB CLI such a table's `create view` fails ("No files found"); the others work.
+-- In the DuckDB CLI such a table's `create view` fails ("No files found"), and so does every
+-- statement after it in this file.
 --
 -- Partition columns (model, benchmark, scorer) live only in the Hive path, never in the
 -- files; hive_types_autocast = false keeps them strings (a benchmark named "2024" stays
@@ -16,10 +17,12 @@
 -- stray folders are never read. Columns are listed explicitly, in the order of
 -- boundary_ray/schema.py: other queries rely on these names.
 --
--- The views after the four tables read only those views, never the files: they are defined
--- the same way over a lake that `boundary query` reads through pyarrow (s3://...). They apply
--- no parameter: each query filters them (by getvariable('model') say), and DuckDB pushes a
--- filter on a grouping column down to the Parquet scan.
+-- latest_models and problem_outcomes read only the table views above them, never the files:
+-- they work the same over a lake that `boundary query` reads through pyarrow (s3://...).
+-- They apply no parameter: each query filters them (by getvariable('model') say), and DuckDB
+-- pushes a filter on a grouping column down to the Parquet scan. Each follows the table it
+-- reads, and scores (the table most often without files) comes last: the DuckDB CLI stops
+-- reading this file at the first view that fails.
 
 create or replace view problems as
 select
@@ -49,6 +52,20 @@ from read_parquet(
     hive_partitioning = false, union_by_name = true
 );
 
+-- latest_models: one row per model, the values of its latest run (a model is written once
+-- per run; the largest run_id wins)
+create or replace view latest_models as
+select
+    models.model,
+    arg_max(models.source, models.run_id) as source,
+    arg_max(models.revision, models.run_id) as revision,
+    arg_max(models.prompt, models.run_id) as prompt,
+    arg_max(models.role, models.run_id) as role,
+    arg_max(models.tags, models.run_id) as tags,
+    max(models.run_id) as run_id
+from models
+group by models.model;
+
 create or replace view samples as
 select
     model,
@@ -73,24 +90,6 @@ from read_parquet(
     hive_partitioning = true, hive_types_autocast = false, union_by_name = true
 );
 
-create or replace view scores as
-select
-    scorer,
-    model,
-    benchmark,
-    problem_id,
-    sample_idx,
-    run_id,
-    response_tokens,
-    logprob_sum,
-    perplexity,
-    status,
-    reason
-from read_parquet(
-    getvariable('lake') || '/scores/scorer=*/model=*/benchmark=*/*.parquet',
-    hive_partitioning = true, hive_types_autocast = false, union_by_name = true
-);
-
 -- problem_outcomes: one row per (model, benchmark, problem_id) that has samples.
 --   n = samples drawn for the problem, c = samples graded correct.
 --   A null grade (a sample not verified yet) counts as wrong: it is in n, not in c.
@@ -103,20 +102,6 @@ select
     count(*) filter (where samples.correct) as c
 from samples
 group by samples.model, samples.benchmark, samples.problem_id;
-
--- latest_models: one row per model, the values of its latest run (a model is written once
--- per run; the largest run_id wins)
-create or replace view latest_models as
-select
-    models.model,
-    arg_max(models.source, models.run_id) as source,
-    arg_max(models.revision, models.run_id) as revision,
-    arg_max(models.prompt, models.run_id) as prompt,
-    arg_max(models.role, models.run_id) as role,
-    arg_max(models.tags, models.run_id) as tags,
-    max(models.run_id) as run_id
-from models
-group by models.model;
 
 -- pass_at_k_estimate(n, c, k): the unbiased estimator of Chen et al. 2021 ("Evaluating Large
 -- Language Models Trained on Code", eq. 1) of pass@k for one problem with n samples of which
@@ -135,3 +120,21 @@ create or replace macro pass_at_k_estimate(n, c, k) as
             (lgamma(n - c + 1) - lgamma(n + 1)) + (lgamma(n - k + 1) - lgamma(n - c - k + 1))
         )
     end;
+
+create or replace view scores as
+select
+    scorer,
+    model,
+    benchmark,
+    problem_id,
+    sample_idx,
+    run_id,
+    response_tokens,
+    logprob_sum,
+    perplexity,
+    status,
+    reason
+from read_parquet(
+    getvariable('lake') || '/scores/scorer=*/model=*/benchmark=*/*.parquet',
+    hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+);

@@ -65,9 +65,9 @@ class VLLMSampler:
     def __init__(
         self, llm_kwargs: dict[str, Any], sampling: dict[str, Any], device: str, flush_s: float = 10.0
     ) -> None:
-        from boundary_ray.sampler.watchdog import start_parent_watchdog
+        from boundary_ray.orphan_guard import exit_when_orphaned
 
-        start_parent_watchdog()
+        exit_when_orphaned()
         if device == "cpu":
             from boundary_ray.sampler.engine import apply_cpu_environment
 

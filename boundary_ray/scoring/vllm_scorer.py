@@ -25,9 +25,9 @@ class VLLMScorer:
     """Callable class for ``Dataset.map_batches``: responses in, one ``scores`` row each out."""
 
     def __init__(self, llm_kwargs: dict[str, Any], device: str) -> None:
-        from boundary_ray.sampler.watchdog import start_parent_watchdog
+        from boundary_ray.orphan_guard import exit_when_orphaned
 
-        start_parent_watchdog()  # end this engine if its Ray node dies under it
+        exit_when_orphaned()  # end this engine if its Ray node dies under it
         if device == "cpu":
             from boundary_ray.sampler.engine import apply_cpu_environment
 

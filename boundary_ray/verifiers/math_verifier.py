@@ -22,6 +22,7 @@ import threading
 import time
 from typing import Any
 
+from boundary_ray.orphan_guard import exit_when_orphaned
 from boundary_ray.verifiers.answer_extraction import extract_answer
 from boundary_ray.verifiers.base import Verdict, Verifier
 
@@ -257,12 +258,7 @@ def _die_with_parent(parent: int) -> None:
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+    exit_when_orphaned(parent, interval_s=1.0)
 
 
 def _child_main() -> None:

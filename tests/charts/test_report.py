@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import CORRECT, make_single_model_lake, png_size, svg_size
 
-from boundary_ray.analysis import run_query
+from boundary_ray.analysis import format_table, run_query
 from boundary_ray.charts import CHART_NAMES
-from boundary_ray.charts.report import _gap_table, write_report
+from boundary_ray.charts.report import REPORT_BOOTSTRAP, _gap_table, write_report
 from boundary_ray.lake import write_rows
 
 
@@ -56,6 +56,20 @@ def test_tables_hold_the_query_values(full_report: Path, full_lake: str) -> None
     assert row in markdown
     page = full_report.read_text(encoding="utf-8")
     assert f'<td class="num">{gap["gap"]:.4g}</td>' in page
+
+
+def test_pass_at_k_band_uses_the_report_resamples(full_report: Path, full_lake: str) -> None:
+    """The report's interval is the 200-resample one (REPORT_BOOTSTRAP), not the default 1000."""
+    markdown = (full_report.parent / "report.md").read_text(encoding="utf-8")
+    assert f"95% interval ({REPORT_BOOTSTRAP} resamples)" in markdown
+
+    def rows(params: dict[str, str]) -> list[str]:
+        table = run_query("pass_at_k", full_lake, {"ci": "0.95", **params})
+        return format_table(table, "markdown").splitlines()[2:]
+
+    used = rows({"bootstrap": str(REPORT_BOOTSTRAP)})
+    assert used and all(row in markdown for row in used)
+    assert any(row not in markdown for row in rows({}))  # the 1000-resample band differs
 
 
 def test_missing_data_skips_charts_with_a_reason(tmp_path: Path) -> None:

@@ -58,7 +58,9 @@ def main(tp: int, replicas: int) -> dict[str, Any]:
     from boundary_ray.spec import EngineSpec
 
     ray.init(address="auto", logging_level="ERROR", log_to_driver=False)
-    ray.data.DataContext.get_current().enable_progress_bars = False
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.wait_for_min_actors_s = 120  # every replica is up before the first batch is handed out
     engine = EngineSpec(tensor_parallel_size=tp, replicas=replicas, device="cpu", placement="gpu")
     placement = plan_placement(engine, cluster_gpus())
     blocks = [{"x": [i]} for i in range(4 * placement.replicas)]

@@ -25,10 +25,13 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# The ``ray`` CLI of the Ray this interpreter imports (not whichever one is first on PATH).
+RAY_CLI = str(Path(sys.executable).with_name("ray"))
 MARKER = "BOUNDARY_TEST_RAY_NODE"
 READY_LINE = "This command will now block forever"
 START_TIMEOUT_S = 180
@@ -106,7 +109,17 @@ class LocalRayCluster:
         deadline = time.monotonic() + timeout_s
         while True:
             probe = subprocess.run(
-                ["ray", "job", "submit", "--address", self.dashboard_url, "--", "python", "-c", "pass"],
+                [
+                    RAY_CLI,
+                    "job",
+                    "submit",
+                    "--address",
+                    self.dashboard_url,
+                    "--",
+                    "python",
+                    "-c",
+                    "pass",
+                ],
                 env=self.env,
                 capture_output=True,
                 text=True,
@@ -141,14 +154,14 @@ class LocalRayCluster:
 
     def kill_node(self, node: RayNode) -> int:
         """SIGKILL every process of ``node`` at once, as a lost machine; returns how many."""
-        procs = _processes(node.process.pid, node.marker)
+        procs = _processes(node.process, node.marker)
         _send(procs, signal.SIGKILL)
         node.process.wait(timeout=30)
         return len(procs)
 
     def processes_of(self, node: RayNode) -> list[str]:
         """Process titles (``ray::MapWorker(...)`` etc.) of ``node``'s live processes."""
-        return [_title(proc) for proc in _processes(node.process.pid, node.marker)]
+        return [_title(proc) for proc in _processes(node.process, node.marker)]
 
     def shutdown(self) -> None:
         """Stop every process of this cluster: SIGTERM, then SIGKILL what is left after 10 s."""
@@ -156,7 +169,7 @@ class LocalRayCluster:
 
         procs = set()
         for node in self.nodes:
-            procs |= _processes(node.process.pid, node.marker)
+            procs |= _processes(node.process, node.marker)
         _send(procs, signal.SIGTERM)
         _, alive = psutil.wait_procs(list(procs), timeout=10)
         _send(set(alive), signal.SIGKILL)
@@ -172,7 +185,7 @@ class LocalRayCluster:
         log = self.root / f"{name}.log"
         marker = f"{self.cluster_id}/{name}"
         cmd = [
-            "ray",
+            RAY_CLI,
             "start",
             *args,
             "--node-ip-address=127.0.0.1",
@@ -199,16 +212,17 @@ class LocalRayCluster:
         return node
 
 
-def _processes(root_pid: int, marker: str) -> set:
-    """Live ``psutil.Process``es of one node: the tree under ``root_pid`` and those marked."""
+def _processes(root: subprocess.Popen, marker: str) -> set:
+    """Live ``psutil.Process``es of one node: the tree under ``root`` and those marked."""
     import psutil
 
     procs = set()
-    try:
-        root = psutil.Process(root_pid)
-        procs = {root, *root.children(recursive=True)}
-    except psutil.NoSuchProcess:
-        pass
+    if root.poll() is None:  # once reaped, its pid may belong to someone else
+        try:
+            top = psutil.Process(root.pid)
+            procs = {top, *top.children(recursive=True)}
+        except psutil.NoSuchProcess:
+            pass
     for proc in psutil.process_iter():
         try:
             if proc.environ().get(MARKER) == marker:

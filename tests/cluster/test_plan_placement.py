@@ -16,7 +16,9 @@ def test_no_gpus_runs_one_cpu_engine() -> None:
     assert plan.remote_args == {"num_cpus": 1}
 
 
-@pytest.mark.parametrize(("gpus", "tp", "replicas"), [(1, 1, 1), (4, 1, 4), (4, 2, 2), (5, 2, 2), (8, 4, 2)])
+@pytest.mark.parametrize(
+    ("gpus", "tp", "replicas"), [(1, 1, 1), (4, 1, 4), (4, 2, 2), (5, 2, 2), (8, 4, 2)]
+)
 def test_replicas_zero_takes_one_replica_per_gpu_group(gpus: int, tp: int, replicas: int) -> None:
     plan = plan_placement(EngineSpec(tensor_parallel_size=tp, replicas=0), gpus=gpus)
     assert (plan.device, plan.uses_gpus, plan.replicas) == ("cuda", True, replicas)
@@ -50,12 +52,32 @@ def test_release_without_groups_is_a_no_op() -> None:
 @pytest.mark.parametrize(
     ("engine", "gpus", "message"),
     [
-        (EngineSpec(tensor_parallel_size=4), 2, "engine.tensor_parallel_size: 4 GPUs per replica, but the cluster has 2"),
-        (EngineSpec(placement="gpu", device="cpu"), 0, "engine.tensor_parallel_size: 1 GPUs per replica, but the cluster has 0"),
+        (
+            EngineSpec(tensor_parallel_size=4),
+            2,
+            "engine.tensor_parallel_size: 4 GPUs per replica, but the cluster has 2",
+        ),
+        (
+            EngineSpec(placement="gpu", device="cpu"),
+            0,
+            "engine.tensor_parallel_size: 1 GPUs per replica, but the cluster has 0",
+        ),
         (EngineSpec(replicas=3), 2, "engine.replicas: 3 x 1 GPUs asked, but the cluster has 2"),
-        (EngineSpec(tensor_parallel_size=2, replicas=2), 3, "engine.replicas: 2 x 2 GPUs asked, but the cluster has 3"),
-        (EngineSpec(placement="cpu", device="cuda"), 2, "engine.placement: cpu cannot run the cuda engine"),
-        (EngineSpec(tensor_parallel_size=2), 0, "engine.tensor_parallel_size: the CPU engine here supports only 1"),
+        (
+            EngineSpec(tensor_parallel_size=2, replicas=2),
+            3,
+            "engine.replicas: 2 x 2 GPUs asked, but the cluster has 3",
+        ),
+        (
+            EngineSpec(placement="cpu", device="cuda"),
+            2,
+            "engine.placement: cpu cannot run the cuda engine",
+        ),
+        (
+            EngineSpec(tensor_parallel_size=2),
+            0,
+            "engine.tensor_parallel_size: the CPU engine here supports only 1",
+        ),
     ],
 )
 def test_too_few_gpus_and_impossible_combinations_are_errors(

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from ray_local_cluster import LocalRayCluster
+from ray_local_cluster import RAY_CLI, LocalRayCluster
 
 from boundary_ray import schema
 from boundary_ray.lake.reader import list_files
@@ -41,7 +41,9 @@ engine: {{device: cpu, placement: gpu, replicas: 1, batch_size: {batch_size}, fl
 
 def _spec(tmp: Path, n: int, max_tokens: int, batch_size: int) -> Path:
     path = tmp / "spec.yaml"
-    path.write_text(SPEC.format(lake=tmp / "spec-lake", n=n, max_tokens=max_tokens, batch_size=batch_size))
+    path.write_text(
+        SPEC.format(lake=tmp / "spec-lake", n=n, max_tokens=max_tokens, batch_size=batch_size)
+    )
     return path
 
 
@@ -55,10 +57,12 @@ def _runtime_env(tmp: Path) -> Path:
     return path
 
 
-def _ray_job(cluster: LocalRayCluster, *args: str, timeout: float = 420) -> subprocess.CompletedProcess:
+def _ray_job(
+    cluster: LocalRayCluster, *args: str, timeout: float = 420
+) -> subprocess.CompletedProcess:
     """Run ``ray job <args>`` against the cluster's job API with the cluster's token."""
     return subprocess.run(
-        ["ray", "job", *args],
+        [RAY_CLI, "job", *args],
         env={**cluster.env, "RAY_ADDRESS": cluster.dashboard_url},
         cwd=REPO,
         capture_output=True,
@@ -94,10 +98,15 @@ def _submit(
 
 
 def _samples(lake: Path) -> list[dict]:
-    return duckdb.sql(
-        f"select * from read_parquet('{lake}/samples/**/*.parquet', hive_partitioning=true, "
-        "hive_types_autocast=false) order by problem_id, sample_idx"
-    ).arrow().read_all().to_pylist()
+    return (
+        duckdb.sql(
+            f"select * from read_parquet('{lake}/samples/**/*.parquet', hive_partitioning=true, "
+            "hive_types_autocast=false) order by problem_id, sample_idx"
+        )
+        .arrow()
+        .read_all()
+        .to_pylist()
+    )
 
 
 def _keys(rows: list[dict]) -> list[tuple]:
@@ -157,7 +166,9 @@ def test_worker_node_lost_mid_run_then_rerun_fills_the_gap(
 
     # Nothing else has GPUs: the job cannot finish; stop it, and replace the node, as an
     # autoscaler would, before submitting the same job again.
-    stopped = _ray_job(job_cluster, "stop", "--address", job_cluster.dashboard_url, "lost-1", timeout=120)
+    stopped = _ray_job(
+        job_cluster, "stop", "--address", job_cluster.dashboard_url, "lost-1", timeout=120
+    )
     assert stopped.returncode == 0, stopped.stderr[-2000:]
     assert job_cluster.job_status("lost-1") in ("STOPPED", "FAILED")
     job_cluster.add_worker("gpu-node-2", num_cpus=2, num_gpus=2)

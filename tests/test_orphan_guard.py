@@ -1,4 +1,4 @@
-"""The engine's parent watchdog ends a process whose parent died."""
+"""The orphan guard ends a process whose parent died."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import time
 
 CHILD = """
 import sys, time
-from boundary_ray.sampler.watchdog import start_parent_watchdog
-start_parent_watchdog(interval_s=0.1)
+from boundary_ray.orphan_guard import exit_when_orphaned
+exit_when_orphaned(interval_s=0.1)
 print("ready", flush=True)
 time.sleep(60)
 """
