@@ -29,7 +29,9 @@ def make_spec(args: argparse.Namespace, lake: str):
         {
             "lake": lake,
             "models": [{"name": "smol", "source": "builtin:smollm2-135m-instruct"}],
-            "benchmarks": [{"name": "arith", "source": f"synthetic:arith?ops=1-4&per_op={per_op}&seed=0"}],
+            "benchmarks": [
+                {"name": "arith", "source": f"synthetic:arith?ops=1-4&per_op={per_op}&seed=0"}
+            ],
             "sampling": {"n": args.n, "max_tokens": args.max_tokens, "seed": 0},
             "engine": {"batch_size": args.batch_size, "flush_s": args.flush_s},
         }
@@ -74,7 +76,12 @@ def run_pipeline(args: argparse.Namespace) -> dict:
         result = run_spec(make_spec(args, lake), progress=False)
         total = time.perf_counter() - start
     counters = result["counters"]["smol"]
-    return {"wall_s": counters["sampling_wall_s"], "total_s": total, "tokens": counters["tokens"], "samples": counters["samples"]}
+    return {
+        "wall_s": counters["sampling_wall_s"],
+        "total_s": total,
+        "tokens": counters["tokens"],
+        "samples": counters["samples"],
+    }
 
 
 def main() -> None:
@@ -100,9 +107,13 @@ def main() -> None:
         results[side] = json.loads(lines[-1].removeprefix("RESULT "))
     bare, pipe = results["bare"], results["pipeline"]
     print(f"requests: {args.problems} problems x n={args.n}, max_tokens={args.max_tokens}")
-    print(f"bare vLLM generate: {bare['wall_s']:7.1f} s  {bare['tokens']} tokens  {bare['tokens'] / bare['wall_s']:6.1f} tok/s")
-    print(f"boundary pipeline:  {pipe['wall_s']:7.1f} s  {pipe['tokens']} tokens  {pipe['tokens'] / pipe['wall_s']:6.1f} tok/s"
-          f"  (whole run with Ray and engine start: {pipe['total_s']:.1f} s)")
+    print(
+        f"bare vLLM generate: {bare['wall_s']:7.1f} s  {bare['tokens']} tokens  {bare['tokens'] / bare['wall_s']:6.1f} tok/s"
+    )
+    print(
+        f"boundary pipeline:  {pipe['wall_s']:7.1f} s  {pipe['tokens']} tokens  {pipe['tokens'] / pipe['wall_s']:6.1f} tok/s"
+        f"  (whole run with Ray and engine start: {pipe['total_s']:.1f} s)"
+    )
     print(f"ratio pipeline/bare (engine start excluded): {pipe['wall_s'] / bare['wall_s']:.3f}")
 
 

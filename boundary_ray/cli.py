@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = verbs.add_parser("run", help="sample, verify and write to the lake (resumable)")
     run.add_argument("spec", nargs="?", help="YAML spec (default: the bundled demo)")
     run.add_argument("--lake", help="override the spec's lake location")
-    run.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a spec key, e.g. sampling.n=4")
+    run.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="override a spec key, e.g. sampling.n=4"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=cmd_run)
 
@@ -122,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("name", help="query name, e.g. pass_at_k")
     query.add_argument("--lake", default="./lake")
     query.add_argument("--param", action="append", metavar="KEY=VALUE")
-    query.add_argument("--format", default="table", choices=["table", "csv", "json", "parquet", "markdown"])
+    query.add_argument(
+        "--format", default="table", choices=["table", "csv", "json", "parquet", "markdown"]
+    )
     query.add_argument("--out", help="file for --format parquet")
     query.set_defaults(func=cmd_query)
 

@@ -74,7 +74,9 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
         jobs = [(m, sources[m.name]) for m in spec.models]
         if spec.engine.schedule == "parallel" and len(jobs) > 1:
             with ThreadPoolExecutor(len(jobs)) as pool:
-                results = list(pool.map(lambda j: _sample_model(spec, run_id, *j, problems, progress), jobs))
+                results = list(
+                    pool.map(lambda j: _sample_model(spec, run_id, *j, problems, progress), jobs)
+                )
         else:
             results = [_sample_model(spec, run_id, m, src, problems, progress) for m, src in jobs]
         counters = {m.name: r for m, r in zip(spec.models, results, strict=True)}
@@ -133,7 +135,9 @@ def build_requests(
     for bench in spec.benchmarks:
         by_id = {p["problem_id"]: p for p in problems[bench.name]}
         present = present_samples(spec.lake, model.name, bench.name)
-        for req in plan_requests(by_id, present, spec.sampling.n, spec.sampling.seed, model.name, bench.name):
+        for req in plan_requests(
+            by_id, present, spec.sampling.n, spec.sampling.seed, model.name, bench.name
+        ):
             problem = by_id[req.problem_id]
             rows.append(
                 {
@@ -179,7 +183,9 @@ def _sample_model(
     ds = ds.map_batches(
         VLLMSampler,
         fn_constructor_kwargs={
-            "llm_kwargs": engine_kwargs(spec.engine, model_path, placement.device, spec.sampling.seed),
+            "llm_kwargs": engine_kwargs(
+                spec.engine, model_path, placement.device, spec.sampling.seed
+            ),
             "sampling": sampling,
             "device": placement.device,
             "flush_s": spec.engine.flush_s,
@@ -208,7 +214,10 @@ def _sample_model(
         compute=ray.data.ActorPoolStrategy(size=1),
         num_cpus=0.25,
     )
-    return _drain(ds, wanted, model.name, progress)
+    try:
+        return _drain(ds, wanted, model.name, progress)
+    finally:
+        placement.release()  # placement groups of tensor-parallel engines (none otherwise)
 
 
 def _drain(ds: Any, wanted: int, label: str, progress: bool) -> dict[str, int]:

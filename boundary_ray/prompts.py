@@ -14,7 +14,9 @@ class PromptBuilder:
 
     def __init__(self, style: str, prompts: PromptSpec, tokenizer: Any | None = None) -> None:
         if style == "chat" and (tokenizer is None or not getattr(tokenizer, "chat_template", None)):
-            raise BoundaryError("prompt: chat needs a tokenizer with a chat template (use prompt: raw)")
+            raise BoundaryError(
+                "prompt: chat needs a tokenizer with a chat template (use prompt: raw)"
+            )
         self.style = style
         self.prompts = prompts
         self.tokenizer = tokenizer
@@ -40,5 +42,5 @@ def _strip_duplicate_bos(text: str, tokenizer: Any) -> str:
     if bos and text.startswith(bos):
         ids = tokenizer("x").input_ids
         if ids and ids[0] == tokenizer.bos_token_id:
-            return text[len(bos):]
+            return text[len(bos) :]
     return text

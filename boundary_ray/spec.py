@@ -96,7 +96,8 @@ class EngineSpec:
 
     ``replicas``: engine actors per model (``0`` = one per tensor-parallel group of the
     cluster's GPUs). ``device``: ``auto`` picks ``cuda`` when the cluster has GPUs, else ``cpu``.
-    ``batch_size``: problems handed to the engine at once (more = fuller batches).
+    ``batch_size``: problems handed to the engine at once (more = fuller batches; keep
+    ``batch_size * n`` sequences within the engine's KV cache, or vLLM preempts and recomputes).
     ``flush_s``: finished problems go on to verification and the lake every ``flush_s`` seconds
     (smaller = finer resume and smoother progress, more and smaller files).
     ``schedule``: several models one after another (``sequential``) or side by side (``parallel``).
@@ -239,7 +240,9 @@ def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> S
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""
-        raise BoundaryError(f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise BoundaryError(
+            f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if not isinstance(raw, dict):
         raise BoundaryError(f"{path}: the spec must be a YAML mapping")
     for dotted, value in (overrides or {}).items():
@@ -269,9 +272,7 @@ def _build(cls: type, raw: Any, where: str) -> Any:
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = [k for k in raw if k not in known]
     if unknown:
-        raise BoundaryError(
-            f"{where}.{unknown[0]}: unknown key (known: {', '.join(known)})"
-        )
+        raise BoundaryError(f"{where}.{unknown[0]}: unknown key (known: {', '.join(known)})")
     kwargs = {}
     for name, f in known.items():
         if name not in raw:

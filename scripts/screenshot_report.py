@@ -29,8 +29,9 @@ def find_chromium() -> str | None:
     return None
 
 
-def screenshot(html: str, out: str, width: int = 1100, height: int = 3600,
-               timeout_s: float = 120.0) -> str:
+def screenshot(
+    html: str, out: str, width: int = 1100, height: int = 3600, timeout_s: float = 120.0
+) -> str:
     """Render ``html`` (a local file) in headless Chromium at ``width`` x ``height`` CSS px
     and write the viewport to the PNG ``out``; returns ``out``.
 
@@ -59,8 +60,9 @@ def screenshot(html: str, out: str, width: int = 1100, height: int = 3600,
             f"--screenshot={target}",
             page.as_uri(),
         ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
-                                check=False)
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout_s, check=False
+        )
     if result.returncode != 0 or not target.is_file():
         tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
         raise RuntimeError(f"chromium exited {result.returncode}: {' | '.join(tail)}")

@@ -11,7 +11,11 @@ import pytest
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "boundary_ray.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "boundary_ray.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -29,14 +33,28 @@ def _spec(tmp: Path, model: str, bench_source: str, extra: str = "") -> Path:
     [
         ("./no/such/model", "synthetic:arith", "", "./no/such/model: model path not found"),
         ("builtin:gpt-5", "synthetic:arith", "", "builtin:gpt-5: unknown bundled model"),
-        ("builtin:smollm2-135m-instruct", "synthetic:arith", "sampling: {temprature: 1}\n", "sampling.temprature: unknown key"),
+        (
+            "builtin:smollm2-135m-instruct",
+            "synthetic:arith",
+            "sampling: {temprature: 1}\n",
+            "sampling.temprature: unknown key",
+        ),
         ("builtin:smollm2-135m-instruct", "{tmp}/bad.jsonl", "", "bad.jsonl:2: not valid JSON"),
-        ("builtin:smollm2-135m-instruct", "{tmp}/nofield.jsonl", "", "nofield.jsonl:2: missing field 'answer'"),
+        (
+            "builtin:smollm2-135m-instruct",
+            "{tmp}/nofield.jsonl",
+            "",
+            "nofield.jsonl:2: missing field 'answer'",
+        ),
     ],
 )
-def test_bad_input_is_one_clear_line(tmp_path: Path, model: str, source: str, extra: str, message: str) -> None:
+def test_bad_input_is_one_clear_line(
+    tmp_path: Path, model: str, source: str, extra: str, message: str
+) -> None:
     (tmp_path / "bad.jsonl").write_text('{"question": "1+1?", "answer": "2"}\n{"question": oops\n')
-    (tmp_path / "nofield.jsonl").write_text('{"problem": "1+1?", "answer": "2"}\n{"problem": "2+2?"}\n')
+    (tmp_path / "nofield.jsonl").write_text(
+        '{"problem": "1+1?", "answer": "2"}\n{"problem": "2+2?"}\n'
+    )
     lake = tmp_path / "lake" / "samples" / "model=m" / "benchmark=b"
     lake.mkdir(parents=True)
     keep = lake / "part-old.parquet"

@@ -24,7 +24,9 @@ print(child.pid, flush=True)
 
 
 def test_orphaned_process_exits() -> None:
-    parent = subprocess.run([sys.executable, "-c", PARENT, CHILD], capture_output=True, text=True, timeout=60)
+    parent = subprocess.run(
+        [sys.executable, "-c", PARENT, CHILD], capture_output=True, text=True, timeout=60
+    )
     child_pid = int(parent.stdout.strip())
     deadline = time.time() + 10
     while time.time() < deadline:

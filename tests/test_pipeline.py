@@ -35,17 +35,26 @@ engine: {{batch_size: {batch_size}, flush_s: 0}}
 """
 
 
-def _spec(tmp: Path, n: int = 4, max_tokens: int = 24, batch_size: int = 4, name: str = "spec.yaml") -> Path:
+def _spec(
+    tmp: Path, n: int = 4, max_tokens: int = 24, batch_size: int = 4, name: str = "spec.yaml"
+) -> Path:
     path = tmp / name
-    path.write_text(SPEC.format(lake=tmp / "lake", n=n, max_tokens=max_tokens, batch_size=batch_size))
+    path.write_text(
+        SPEC.format(lake=tmp / "lake", n=n, max_tokens=max_tokens, batch_size=batch_size)
+    )
     return path
 
 
 def _samples(lake: Path) -> list[dict]:
-    return duckdb.sql(
-        f"select * from read_parquet('{lake}/samples/**/*.parquet', hive_partitioning=true, "
-        "hive_types_autocast=false) order by problem_id, sample_idx"
-    ).arrow().read_all().to_pylist()
+    return (
+        duckdb.sql(
+            f"select * from read_parquet('{lake}/samples/**/*.parquet', hive_partitioning=true, "
+            "hive_types_autocast=false) order by problem_id, sample_idx"
+        )
+        .arrow()
+        .read_all()
+        .to_pylist()
+    )
 
 
 def _keys(rows: list[dict]) -> list[tuple]:
@@ -102,19 +111,27 @@ def test_rerun_is_a_no_op_and_raising_n_adds_only_new_indices(first_run: tuple[P
     assert new_idx == {4, 5}
 
 
-def test_same_seeds_reproduce_the_same_samples(first_run: tuple[Path, dict], tmp_path: Path) -> None:
+def test_same_seeds_reproduce_the_same_samples(
+    first_run: tuple[Path, dict], tmp_path: Path
+) -> None:
     tmp, _ = first_run
     run_spec_file(_spec(tmp_path, n=4, batch_size=1), progress=False)  # another batching
     ours = {tuple(_keys([r])[0]): r["response"] for r in _samples(tmp_path / "lake")}
-    theirs = {tuple(_keys([r])[0]): r["response"] for r in _samples(tmp / "lake") if r["sample_idx"] < 4}
+    theirs = {
+        tuple(_keys([r])[0]): r["response"] for r in _samples(tmp / "lake") if r["sample_idx"] < 4
+    }
     assert ours == theirs
 
 
-def test_resume_after_sigkill_gives_every_sample_exactly_once(tmp_path: Path, smollm2_path: str) -> None:
+def test_resume_after_sigkill_gives_every_sample_exactly_once(
+    tmp_path: Path, smollm2_path: str
+) -> None:
     spec = _spec(tmp_path, n=4, max_tokens=48, batch_size=1)
     lake = tmp_path / "lake"
     cmd = [sys.executable, "-m", "boundary_ray.cli", "run", str(spec), "--quiet"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.time() + 300
     while time.time() < deadline and not list_files(str(lake), "samples"):
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
@@ -127,4 +144,6 @@ def test_resume_after_sigkill_gives_every_sample_exactly_once(tmp_path: Path, sm
     assert done.returncode == 0, done.stderr[-2000:]
     rows = _samples(lake)
     assert len(rows) == 16 and len(set(_keys(rows))) == 16
-    assert {(r["problem_id"], r["sample_idx"]) for r in partial} <= {(r["problem_id"], r["sample_idx"]) for r in rows}
+    assert {(r["problem_id"], r["sample_idx"]) for r in partial} <= {
+        (r["problem_id"], r["sample_idx"]) for r in rows
+    }

@@ -28,7 +28,9 @@ from boundary_ray.scoring.vllm_scorer import VLLMScorer
 from boundary_ray.spec import DEFAULT_INSTRUCTION, DEFAULT_RAW_TEMPLATE, ScoreSpec
 
 SMOL = "    - name: smol\n      source: builtin:smollm2-135m-instruct\n"
-GEMMA = "    - name: gemma\n      source: builtin:gemma3-270m\n      prompt: raw\n      role: base\n"
+GEMMA = (
+    "    - name: gemma\n      source: builtin:gemma3-270m\n      prompt: raw\n      role: base\n"
+)
 SPEC = """
 name: t
 lake: {lake}
@@ -51,8 +53,9 @@ def _spec(tmp: Path, name: str, models: str) -> Path:
 
 def _joined(lake: Path, scorer: str) -> list[dict]:
     """Each score of ``scorer`` beside its sample (sampling-time logprob, finish reason)."""
-    return duckdb.sql(
-        f"""
+    return (
+        duckdb.sql(
+            f"""
         select c.*, s.response, s.response_tokens as sampled_tokens, s.cum_logprob, s.finish_reason
         from read_parquet('{lake}/scores/**/*.parquet', hive_partitioning=true, hive_types_autocast=false) c
         join read_parquet('{lake}/samples/**/*.parquet', hive_partitioning=true, hive_types_autocast=false) s
@@ -60,7 +63,11 @@ def _joined(lake: Path, scorer: str) -> list[dict]:
         where c.scorer = '{scorer}'
         order by c.problem_id, c.sample_idx
         """
-    ).arrow().read_all().to_pylist()
+        )
+        .arrow()
+        .read_all()
+        .to_pylist()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +105,10 @@ def _gemma_lengths(lake: Path, gemma_path: str) -> dict[tuple[str, int], tuple[i
     lengths = {}
     for pid, idx, response, question in rows:
         prompt = DEFAULT_RAW_TEMPLATE.format(question=question, instruction=DEFAULT_INSTRUCTION)
-        lengths[(pid, idx)] = (len(tok(prompt).input_ids), len(tok(response, add_special_tokens=False).input_ids))
+        lengths[(pid, idx)] = (
+            len(tok(prompt).input_ids),
+            len(tok(response, add_special_tokens=False).input_ids),
+        )
     return lengths
 
 
@@ -110,7 +120,11 @@ def gemma_scored(self_scored: tuple[Path, dict], gemma_path: str) -> tuple[dict,
     totals = sorted(p + r for p, r in lengths.values())
     limit = totals[len(totals) // 2]  # totals >= limit are too long for the engine
     assert totals[0] < limit, f"all four responses are equally long: {totals}"
-    overrides = {"score.scorers": ["gemma"], "score.max_per_problem": 1, "engine.max_model_len": limit}
+    overrides = {
+        "score.scorers": ["gemma"],
+        "score.max_per_problem": 1,
+        "engine.max_model_len": limit,
+    }
     result = score_spec_file(tmp / "score.yaml", overrides, progress=False)
     return {"result": result, "overrides": overrides}, limit, lengths
 
@@ -120,13 +134,17 @@ def test_self_scoring_gives_the_sampling_time_logprob(self_scored: tuple[Path, d
     tmp, result = self_scored
     lake = tmp / "lake"
     rows = _joined(lake, "smol")
-    assert len(rows) == 8 == result["counters"]["smol"]["scored"] == result["counters"]["smol"]["ok"]
+    assert (
+        len(rows) == 8 == result["counters"]["smol"]["scored"] == result["counters"]["smol"]["ok"]
+    )
     for path in list_files(str(lake), "scores"):
         assert pq.read_schema(path).names == schema.file_schema("scores").names
     same_tokens = 0
     for row in rows:
         assert row["status"] == "ok" and row["reason"] is None and row["run_id"] == result["run_id"]
-        assert row["perplexity"] == pytest.approx(math.exp(-row["logprob_sum"] / row["response_tokens"]))
+        assert row["perplexity"] == pytest.approx(
+            math.exp(-row["logprob_sum"] / row["response_tokens"])
+        )
         # 'length' responses keep every sampled token; a 'stop' response's EOS is not in its text
         expected = row["sampled_tokens"] - (row["finish_reason"] == "stop")
         if row["response_tokens"] != expected:
@@ -150,7 +168,9 @@ def test_another_model_scores_with_its_own_prompt_and_reports_too_long(
     tmp, _ = self_scored
     run, limit, lengths = gemma_scored
     rows = _joined(tmp / "lake", "gemma")
-    assert {(r["problem_id"], r["sample_idx"]) for r in rows} == set(lengths)  # lowest idx per problem
+    assert {(r["problem_id"], r["sample_idx"]) for r in rows} == set(
+        lengths
+    )  # lowest idx per problem
     statuses = {r["status"] for r in rows}
     assert statuses == {"ok", "too_long"}, statuses
     counters = run["result"]["counters"]["gemma"]
@@ -165,8 +185,12 @@ def test_another_model_scores_with_its_own_prompt_and_reports_too_long(
             assert f"max_model_len {limit}" in row["reason"]
         else:
             assert row["status"] == "ok" and row["logprob_sum"] < 0
-            assert row["perplexity"] != pytest.approx(smol[(row["problem_id"], row["sample_idx"])]["perplexity"])
-    _check_against_transformers(next(r for r in rows if r["status"] == "ok"), tmp / "lake", gemma_path)
+            assert row["perplexity"] != pytest.approx(
+                smol[(row["problem_id"], row["sample_idx"])]["perplexity"]
+            )
+    _check_against_transformers(
+        next(r for r in rows if r["status"] == "ok"), tmp / "lake", gemma_path
+    )
 
 
 def _check_against_transformers(row: dict, lake: Path, gemma_path: str) -> None:
@@ -179,7 +203,9 @@ def _check_against_transformers(row: dict, lake: Path, gemma_path: str) -> None:
         params=[row["problem_id"]],
     ).fetchall()
     tok = AutoTokenizer.from_pretrained(gemma_path)
-    prompt = tok(DEFAULT_RAW_TEMPLATE.format(question=question, instruction=DEFAULT_INSTRUCTION)).input_ids
+    prompt = tok(
+        DEFAULT_RAW_TEMPLATE.format(question=question, instruction=DEFAULT_INSTRUCTION)
+    ).input_ids
     response = tok(row["response"], add_special_tokens=False).input_ids
     model = AutoModelForCausalLM.from_pretrained(gemma_path, dtype=torch.float32)
     ids = torch.tensor([prompt + response])
@@ -187,18 +213,32 @@ def _check_against_transformers(row: dict, lake: Path, gemma_path: str) -> None:
         logprobs = torch.log_softmax(model(ids).logits[0].float(), dim=-1)
     positions = range(len(prompt), len(prompt) + len(response))
     expected = sum(logprobs[pos - 1, ids[0, pos]].item() for pos in positions)
-    assert abs(row["logprob_sum"] - expected) / len(response) <= 1e-3, (row["logprob_sum"], expected)
+    assert abs(row["logprob_sum"] - expected) / len(response) <= 1e-3, (
+        row["logprob_sum"],
+        expected,
+    )
 
 
 @pytest.mark.engine
-def test_rerun_scores_nothing(self_scored: tuple[Path, dict], gemma_scored: tuple[dict, int, dict]) -> None:
+def test_rerun_scores_nothing(
+    self_scored: tuple[Path, dict], gemma_scored: tuple[dict, int, dict]
+) -> None:
     tmp, _ = self_scored
     lake = tmp / "lake"
     before = list_files(str(lake), "scores")
     done = subprocess.run(
-        [sys.executable, "-m", "boundary_ray.cli", "score", str(tmp / "score.yaml"),
-         "--set", "score.scorers=[smol]"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "boundary_ray.cli",
+            "score",
+            str(tmp / "score.yaml"),
+            "--set",
+            "score.scorers=[smol]",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "smol: every selected response is already scored" in done.stderr
@@ -210,11 +250,15 @@ def test_rerun_scores_nothing(self_scored: tuple[Path, dict], gemma_scored: tupl
 
 
 @pytest.mark.engine
-def test_perplexity_query_over_the_scores(self_scored: tuple[Path, dict], gemma_scored: tuple[dict, int, dict]) -> None:
+def test_perplexity_query_over_the_scores(
+    self_scored: tuple[Path, dict], gemma_scored: tuple[dict, int, dict]
+) -> None:
     tmp, _ = self_scored
     out = subprocess.run(
         ["boundary", "query", "perplexity", "--lake", str(tmp / "lake"), "--format", "json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr[-2000:]
     table = {(r["scorer"], r["model"]): r for r in map(json.loads, out.stdout.splitlines())}
@@ -232,19 +276,49 @@ def test_perplexity_query_over_the_scores(self_scored: tuple[Path, dict], gemma_
 
 
 def _sample(model: str, pid: str, idx: int, correct: bool) -> dict:
-    return {"model": model, "benchmark": "b", "problem_id": pid, "sample_idx": idx,
-            "response": f"{model}/{pid}/{idx}", "correct": correct}
+    return {
+        "model": model,
+        "benchmark": "b",
+        "problem_id": pid,
+        "sample_idx": idx,
+        "response": f"{model}/{pid}/{idx}",
+        "correct": correct,
+    }
 
 
 def test_selection_applies_filters_and_skips_scored_keys(tmp_path: Path) -> None:
     lake = str(tmp_path / "lake")
-    write_rows(lake, "problems", [{"benchmark": "b", "problem_id": "p1", "task": "math", "question": "1+1?"}])
-    write_rows(lake, "samples", [
-        _sample("m", "p1", 0, False), _sample("m", "p1", 1, True), _sample("m", "p1", 2, True),
-        _sample("m", "p1", 3, True), _sample("m", "p2", 0, True), _sample("other", "p1", 0, True),
-    ])
-    write_rows(lake, "scores", [{"scorer": "s", "model": "m", "benchmark": "b", "problem_id": "p1",
-                                 "sample_idx": 1, "status": "ok"}])
+    write_rows(
+        lake,
+        "problems",
+        [{"benchmark": "b", "problem_id": "p1", "task": "math", "question": "1+1?"}],
+    )
+    write_rows(
+        lake,
+        "samples",
+        [
+            _sample("m", "p1", 0, False),
+            _sample("m", "p1", 1, True),
+            _sample("m", "p1", 2, True),
+            _sample("m", "p1", 3, True),
+            _sample("m", "p2", 0, True),
+            _sample("other", "p1", 0, True),
+        ],
+    )
+    write_rows(
+        lake,
+        "scores",
+        [
+            {
+                "scorer": "s",
+                "model": "m",
+                "benchmark": "b",
+                "problem_id": "p1",
+                "sample_idx": 1,
+                "status": "ok",
+            }
+        ],
+    )
     spec = ScoreSpec(models=("m",), correct_only=True, max_per_problem=2)
     chosen = select_responses(lake, spec, "s")
     assert [(r["problem_id"], r["sample_idx"]) for r in chosen] == [("p1", 2), ("p2", 0)]
@@ -276,7 +350,14 @@ class _CharTokenizer:
 def test_row_status_needs_room_for_one_output_token() -> None:
     scorer = VLLMScorer.__new__(VLLMScorer)  # no engine: only the row checks before it
     scorer.tokenizer, scorer.max_model_len = _CharTokenizer(), 10
-    key = {"scorer": "s", "model": "m", "benchmark": "b", "problem_id": "p", "sample_idx": 0, "run_id": "r"}
+    key = {
+        "scorer": "s",
+        "model": "m",
+        "benchmark": "b",
+        "problem_id": "p",
+        "sample_idx": 0,
+        "run_id": "r",
+    }
     fits = scorer._prepare({**key, "prompt": "abc", "response": "12345", "reason": None})  # 4 + 5
     assert fits["status"] is None and fits["_start"] == 4 and len(fits["_ids"]) == 9
     full = scorer._prepare({**key, "prompt": "abc", "response": "123456", "reason": None})  # 4 + 6
@@ -285,8 +366,16 @@ def test_row_status_needs_room_for_one_output_token() -> None:
     empty = scorer._prepare({**key, "prompt": "abc", "response": "", "reason": None})
     assert empty["status"] == "error" and "empty response" in empty["reason"]
     orphan = scorer._prepare({**key, "prompt": None, "response": "1", "reason": "problem gone"})
-    assert orphan == {**key, "response_tokens": None, "logprob_sum": None, "perplexity": None,
-                      "status": "error", "reason": "problem gone"}
+    assert orphan == {
+        **key,
+        "response_tokens": None,
+        "logprob_sum": None,
+        "perplexity": None,
+        "status": "error",
+        "reason": "problem gone",
+    }
     logprobs = [None] + [{i: SimpleNamespace(logprob=-0.5)} for i in fits["_ids"][1:]]
     scorer._fill(fits, SimpleNamespace(prompt_logprobs=logprobs))
-    assert fits["logprob_sum"] == pytest.approx(-2.5) and fits["perplexity"] == pytest.approx(math.exp(0.5))
+    assert fits["logprob_sum"] == pytest.approx(-2.5) and fits["perplexity"] == pytest.approx(
+        math.exp(0.5)
+    )

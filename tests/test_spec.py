@@ -32,7 +32,10 @@ def test_defaults_are_the_papers() -> None:
         ({"engine": {"device": "tpu"}}, "spec.engine.device: 'tpu' is not one of"),
         ({"modles": []}, "spec.modles: unknown key"),
         ({"models": [{"name": "Bad Name", "source": "x/y"}]}, "spec.models[0].name"),
-        ({"models": [{"name": "m", "source": "x/y", "prompt": "fewshot"}]}, "spec.models[0].prompt"),
+        (
+            {"models": [{"name": "m", "source": "x/y", "prompt": "fewshot"}]},
+            "spec.models[0].prompt",
+        ),
         ({"models": [{"name": "m"}]}, "spec.models[0].source: required key is missing"),
         ({"benchmarks": [{"name": "b", "source": "x", "limit": 0}]}, "spec.benchmarks[0].limit"),
         ({"score": {"scorers": ["nobody"]}}, "spec.score.scorers: 'nobody'"),

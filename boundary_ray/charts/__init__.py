@@ -38,36 +38,58 @@ def _registry() -> dict[str, ChartKind]:
 
     return {
         "pass_at_k": ChartKind(
-            "pass_at_k", pass_at_k_chart, "pass@k curves",
+            "pass_at_k",
+            pass_at_k_chart,
+            "pass@k curves",
             "pass@k against k (log scale), one line per model, one panel per benchmark "
             "(Figure 2 of Yue et al. 2025); with --param ci=0.95 a band shows the bootstrap "
-            "interval over problems."),
+            "interval over problems.",
+        ),
         "accuracy_hist": ChartKind(
-            "accuracy_hist", accuracy_hist_chart, "Per-problem accuracy",
-            "Share of problems per accuracy bin c/n; 0 and 1 are their own bins (Figure 5)."),
+            "accuracy_hist",
+            accuracy_hist_chart,
+            "Per-problem accuracy",
+            "Share of problems per accuracy bin c/n; 0 and 1 are their own bins (Figure 5).",
+        ),
         "coverage": ChartKind(
-            "coverage", coverage_chart, "Coverage of a model pair",
+            "coverage",
+            coverage_chart,
+            "Coverage of a model pair",
             "Problems solved (at least one correct sample) by both models, by only one, or by "
             "neither, as a share of the problems both attempted; numbers are problem counts "
-            "(Table 2)."),
+            "(Table 2).",
+        ),
         "efficiency_gap": ChartKind(
-            "efficiency_gap", efficiency_gap_chart, "Sampling-efficiency gap",
+            "efficiency_gap",
+            efficiency_gap_chart,
+            "Sampling-efficiency gap",
             "Base model pass@K (largest K its samples allow) minus RL model pass@1 "
-            "(Figure 8, top)."),
+            "(Figure 8, top).",
+        ),
         "boundary_by_difficulty": ChartKind(
-            "boundary_by_difficulty", boundary_by_difficulty_chart, "Boundary vs difficulty",
+            "boundary_by_difficulty",
+            boundary_by_difficulty_chart,
+            "Boundary vs difficulty",
             "pass@1 (dashed) and pass@K (solid) against the number of operations of generated "
             "problems; a dotted rule marks the boundary (largest ops with pass@K above the "
-            "threshold)."),
+            "threshold).",
+        ),
         "perplexity": ChartKind(
-            "perplexity", perplexity_chart, "Perplexity of responses",
+            "perplexity",
+            perplexity_chart,
+            "Perplexity of responses",
             "Perplexity of each model's responses under each scorer model: the box spans the "
-            "quartiles, the white tick is the median, the dot the mean (Figure 6)."),
+            "quartiles, the white tick is the median, the dot the mean (Figure 6).",
+        ),
     }
 
 
 CHART_NAMES = (
-    "pass_at_k", "accuracy_hist", "coverage", "efficiency_gap", "boundary_by_difficulty",
+    "pass_at_k",
+    "accuracy_hist",
+    "coverage",
+    "efficiency_gap",
+    "boundary_by_difficulty",
     "perplexity",
 )
 

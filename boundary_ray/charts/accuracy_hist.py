@@ -29,19 +29,42 @@ def accuracy_hist_chart(table: pa.Table, models: Sequence[str] | None = None):
     data.require(table, COLUMNS, "accuracy_hist")
     present = data.distinct(table, "model")
     domain, _, _ = colors.model_scales(present, models)
-    bins = [b for _, b in sorted(set(zip(table.column("bin_index").to_pylist(),
-                                         table.column("bin").to_pylist(), strict=True)))]
+    bins = [
+        b
+        for _, b in sorted(
+            set(
+                zip(
+                    table.column("bin_index").to_pylist(),
+                    table.column("bin").to_pylist(),
+                    strict=True,
+                )
+            )
+        )
+    ]
     panel = (
         alt.Chart()
         .mark_bar()
         .encode(
-            x=alt.X("bin:N", sort=bins, title="per-problem accuracy c / n (bin start)",
-                    axis=alt.Axis(labelAngle=0, labelExpr=SHORT_LABEL, ticks=False)),
+            x=alt.X(
+                "bin:N",
+                sort=bins,
+                title="per-problem accuracy c / n (bin start)",
+                axis=alt.Axis(labelAngle=0, labelExpr=SHORT_LABEL, ticks=False),
+            ),
             xOffset=alt.XOffset("model:N", sort=domain, scale=alt.Scale(paddingOuter=0.15)),
-            y=alt.Y("fraction:Q", title="share of problems (%)", axis=alt.Axis(format=".0%", tickCount=4)),
+            y=alt.Y(
+                "fraction:Q",
+                title="share of problems (%)",
+                axis=alt.Axis(format=".0%", tickCount=4),
+            ),
             color=colors.color_encoding("model", present, models),
-            tooltip=[alt.Tooltip("model:N"), alt.Tooltip("benchmark:N"), alt.Tooltip("bin:N"),
-                     alt.Tooltip("problems:Q"), alt.Tooltip("fraction:Q", format=".1%")],
+            tooltip=[
+                alt.Tooltip("model:N"),
+                alt.Tooltip("benchmark:N"),
+                alt.Tooltip("bin:N"),
+                alt.Tooltip("problems:Q"),
+                alt.Tooltip("fraction:Q", format=".1%"),
+            ],
         )
         .properties(width=WIDTH, height=theme.PANEL_HEIGHT)
     )

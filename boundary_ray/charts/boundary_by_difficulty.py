@@ -23,25 +23,48 @@ def boundary_by_difficulty_chart(table: pa.Table, models: Sequence[str] | None =
     data.require(table, COLUMNS, "boundary_by_difficulty")
     present = data.distinct(table, "model")
     color = colors.color_encoding("model", present, models)
-    x = alt.X("ops:Q", title="difficulty (arithmetic operations)",
-              axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(zero=False, nice=False))
-    base = alt.Chart().transform_filter(SHOWN).transform_calculate(
-        curve="datum.k == 1 ? 'pass@1' : 'pass@' + datum.k")
+    x = alt.X(
+        "ops:Q",
+        title="difficulty (arithmetic operations)",
+        axis=alt.Axis(tickMinStep=1, format="d"),
+        scale=alt.Scale(zero=False, nice=False),
+    )
+    base = (
+        alt.Chart()
+        .transform_filter(SHOWN)
+        .transform_calculate(curve="datum.k == 1 ? 'pass@1' : 'pass@' + datum.k")
+    )
     lines = base.mark_line().encode(
         x=x,
-        y=alt.Y("pass_at_k:Q", title="pass@k (% solved)", axis=alt.Axis(format=".0%", tickCount=5),
-                scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y(
+            "pass_at_k:Q",
+            title="pass@k (% solved)",
+            axis=alt.Axis(format=".0%", tickCount=5),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
         color=color,
-        strokeDash=alt.StrokeDash("curve:N", title=None,
-                                  sort=alt.EncodingSortField("k", order="descending"),
-                                  legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#444444",
-                                                    symbolSize=200, columns=1)),
+        strokeDash=alt.StrokeDash(
+            "curve:N",
+            title=None,
+            sort=alt.EncodingSortField("k", order="descending"),
+            legend=alt.Legend(
+                symbolType="stroke", symbolStrokeColor="#444444", symbolSize=200, columns=1
+            ),
+        ),
         detail="k:Q",
-        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("ops:Q"), alt.Tooltip("k:Q"),
-                 alt.Tooltip("pass_at_k:Q", format=".3f"), alt.Tooltip("problems:Q")],
+        tooltip=[
+            alt.Tooltip("model:N"),
+            alt.Tooltip("ops:Q"),
+            alt.Tooltip("k:Q"),
+            alt.Tooltip("pass_at_k:Q", format=".3f"),
+            alt.Tooltip("problems:Q"),
+        ],
     )
     layers = [lines, lines.mark_point(size=14, filled=True)]
-    if "boundary_ops" in table.column_names and table.column("boundary_ops").null_count < table.num_rows:
+    if (
+        "boundary_ops" in table.column_names
+        and table.column("boundary_ops").null_count < table.num_rows
+    ):
         # one tick per model at its boundary (k = K rows at the boundary's own ops)
         layers.append(
             alt.Chart()

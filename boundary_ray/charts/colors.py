@@ -25,7 +25,9 @@ def lake_models(lake: str) -> list[str]:
     fs, root = open_lake(lake)
     names: set[str] = set()
     for folder in (f"{root}/samples", f"{root}/scores"):
-        selector = pafs.FileSelector(folder, allow_not_found=True, recursive=folder.endswith("scores"))
+        selector = pafs.FileSelector(
+            folder, allow_not_found=True, recursive=folder.endswith("scores")
+        )
         for info in fs.get_file_info(selector):
             if info.type != pafs.FileType.Directory:
                 continue
@@ -43,7 +45,9 @@ def model_order(present: Iterable[str], lake_order: Sequence[str] | None) -> lis
     return order + extra
 
 
-def model_scales(present: Iterable[str], lake_order: Sequence[str] | None) -> tuple[list, list, list]:
+def model_scales(
+    present: Iterable[str], lake_order: Sequence[str] | None
+) -> tuple[list, list, list]:
     """``(domain, colours, shapes)`` for the models in ``present``, in the lake's order."""
     present = set(present)
     order = model_order(present, lake_order)
@@ -53,22 +57,34 @@ def model_scales(present: Iterable[str], lake_order: Sequence[str] | None) -> tu
     return domain, colours, shapes
 
 
-def color_encoding(field: str, present: Iterable[str], lake_order: Sequence[str] | None,
-                   title: str | None = None, legend: bool = True):
+def color_encoding(
+    field: str,
+    present: Iterable[str],
+    lake_order: Sequence[str] | None,
+    title: str | None = None,
+    legend: bool = True,
+):
     """An Altair colour channel for a model-valued ``field`` with the model's stable colour."""
     import altair as alt
 
     domain, colours, _ = model_scales(present, lake_order)
     extra = {} if legend else {"legend": None}
-    return alt.Color(f"{field}:N", title=title, scale=alt.Scale(domain=domain, range=colours),
-                     sort=domain, **extra)
+    return alt.Color(
+        f"{field}:N",
+        title=title,
+        scale=alt.Scale(domain=domain, range=colours),
+        sort=domain,
+        **extra,
+    )
 
 
-def shape_encoding(field: str, present: Iterable[str], lake_order: Sequence[str] | None,
-                   title: str | None = None):
+def shape_encoding(
+    field: str, present: Iterable[str], lake_order: Sequence[str] | None, title: str | None = None
+):
     """An Altair shape channel giving each model its stable marker (merges with the colour legend)."""
     import altair as alt
 
     domain, _, shapes = model_scales(present, lake_order)
-    return alt.Shape(f"{field}:N", title=title, scale=alt.Scale(domain=domain, range=shapes),
-                     sort=domain)
+    return alt.Shape(
+        f"{field}:N", title=title, scale=alt.Scale(domain=domain, range=shapes), sort=domain
+    )

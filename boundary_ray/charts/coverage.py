@@ -28,10 +28,19 @@ def coverage_chart(table: pa.Table, models: Sequence[str] | None = None):
     data.require(table, COLUMNS, "coverage")
     plotted = [c for c in table.column_names if c != "problem_ids"]  # ids stay in the table
     table = table.select(plotted)
-    pairs = list(dict.fromkeys(zip(table.column("model_a").to_pylist(),
-                                   table.column("model_b").to_pylist(), strict=True)))
+    pairs = list(
+        dict.fromkeys(
+            zip(
+                table.column("model_a").to_pylist(),
+                table.column("model_b").to_pylist(),
+                strict=True,
+            )
+        )
+    )
     panels = [_pair_panel(table, a, b, models) for a, b in pairs]
-    chart = panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(color="independent")
+    chart = (
+        panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(color="independent")
+    )
     return theme.apply(chart)
 
 
@@ -39,35 +48,59 @@ def _pair_panel(table: pa.Table, model_a: str, model_b: str, models: Sequence[st
     import altair as alt
     import pyarrow.compute as pc
 
-    rows = table.filter(pc.and_(pc.equal(table.column("model_a"), model_a),
-                                pc.equal(table.column("model_b"), model_b)))
+    rows = table.filter(
+        pc.and_(
+            pc.equal(table.column("model_a"), model_a), pc.equal(table.column("model_b"), model_b)
+        )
+    )
     domain, model_colours, _ = colors.model_scales([model_a, model_b], models)
     by_model = dict(zip(domain, model_colours, strict=True))
     palette = [theme.DARK_NEUTRAL, by_model[model_a], by_model[model_b], theme.NEUTRAL]
-    names = {"both": "both", "only_a": f"only {model_a}", "only_b": f"only {model_b}",
-             "neither": "neither"}
-    label_expr = " : ".join(f"datum.value == '{cell}' ? {json.dumps(name)}" for cell, name in names.items())
+    names = {
+        "both": "both",
+        "only_a": f"only {model_a}",
+        "only_b": f"only {model_b}",
+        "neither": "neither",
+    }
+    label_expr = " : ".join(
+        f"datum.value == '{cell}' ? {json.dumps(name)}" for cell, name in names.items()
+    )
     benchmarks = sorted(data.distinct(rows, "benchmark"))
     y = alt.Y("benchmark:N", title=None, sort=benchmarks)
     base = (
-        alt.Chart(data.inline(rows), title=alt.Title(f"{model_a} vs {model_b}", fontSize=theme.TITLE_SIZE))
+        alt.Chart(
+            data.inline(rows), title=alt.Title(f"{model_a} vs {model_b}", fontSize=theme.TITLE_SIZE)
+        )
         .transform_calculate(cell_order=f"indexof({list(CELLS)!r}, datum.cell)")
-        .transform_stack(stack="fraction", groupby=["benchmark"], as_=["left", "right"],
-                         sort=[alt.SortField("cell_order")])
+        .transform_stack(
+            stack="fraction",
+            groupby=["benchmark"],
+            as_=["left", "right"],
+            sort=[alt.SortField("cell_order")],
+        )
         .transform_calculate(middle="(datum.left + datum.right) / 2")
     )
     bars = base.mark_bar().encode(
-        x=alt.X("left:Q", title="problems (% of those both attempted)",
-                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%", tickCount=5)),
+        x=alt.X(
+            "left:Q",
+            title="problems (% of those both attempted)",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format=".0%", tickCount=5),
+        ),
         x2="right:Q",
         y=y,
         color=alt.Color(
-            "cell:N", title=None,
+            "cell:N",
+            title=None,
             scale=alt.Scale(domain=list(CELLS), range=palette),
             legend=alt.Legend(labelExpr=f"{label_expr} : datum.value", columns=2),
         ),
-        tooltip=[alt.Tooltip("benchmark:N"), alt.Tooltip("cell:N"), alt.Tooltip("problems:Q"),
-                 alt.Tooltip("fraction:Q", format=".1%")],
+        tooltip=[
+            alt.Tooltip("benchmark:N"),
+            alt.Tooltip("cell:N"),
+            alt.Tooltip("problems:Q"),
+            alt.Tooltip("fraction:Q", format=".1%"),
+        ],
     )
     # the count of problems in each cell wide enough to hold it (Table 2's numbers)
     counts = (
@@ -77,7 +110,9 @@ def _pair_panel(table: pa.Table, model_a: str, model_b: str, models: Sequence[st
             x="middle:Q",
             y=y,
             text=alt.Text("problems:Q"),
-            color=alt.condition("datum.cell == 'neither'", alt.value("#222222"), alt.value("white")),
+            color=alt.condition(
+                "datum.cell == 'neither'", alt.value("#222222"), alt.value("white")
+            ),
         )
     )
     return alt.layer(bars, counts).properties(width=theme.SINGLE_WIDTH, height=alt.Step(BAR_HEIGHT))

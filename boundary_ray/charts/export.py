@@ -16,7 +16,9 @@ def chart_format(out: str) -> str:
     """The export format named by ``out``'s suffix; a BoundaryError for any other suffix."""
     suffix = Path(out).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise BoundaryError(f"--out {out}: unknown chart format {suffix!r}; use one of .png, .svg, .pdf, .html")
+        raise BoundaryError(
+            f"--out {out}: unknown chart format {suffix!r}; use one of .png, .svg, .pdf, .html"
+        )
     return suffix
 
 

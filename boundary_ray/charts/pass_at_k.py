@@ -10,8 +10,15 @@ from boundary_ray.charts import colors, data, theme
 
 Y_TITLE = "pass@k (% solved)"
 COLUMNS = ("model", "benchmark", "k", "pass_at_k")
-TOOLTIP = (("model", "N"), ("benchmark", "N"), ("k", "Q"), ("pass_at_k", "Q"), ("problems", "Q"),
-           ("ci_low", "Q"), ("ci_high", "Q"))
+TOOLTIP = (
+    ("model", "N"),
+    ("benchmark", "N"),
+    ("k", "Q"),
+    ("pass_at_k", "Q"),
+    ("problems", "Q"),
+    ("ci_low", "Q"),
+    ("ci_high", "Q"),
+)
 
 
 def k_ticks(ks: Sequence[int], most: int = 6) -> list[int]:
@@ -49,8 +56,11 @@ def pass_at_k_chart(table: pa.Table, models: Sequence[str] | None = None):
     base = alt.Chart().encode(x=x, color=color)
     layers = []
     if has_interval(table):
-        layers.append(base.mark_area(opacity=0.18, line=False).encode(
-            y=alt.Y("ci_low:Q", title=Y_TITLE), y2="ci_high:Q"))
+        layers.append(
+            base.mark_area(opacity=0.18, line=False).encode(
+                y=alt.Y("ci_low:Q", title=Y_TITLE), y2="ci_high:Q"
+            )
+        )
     layers.append(base.mark_line().encode(y=y, detail="model:N"))
     layers.append(base.mark_point().encode(y=y, shape=shape, tooltip=tooltip))
     panel = alt.layer(*layers).properties(width=theme.PANEL_WIDTH, height=theme.PANEL_HEIGHT)
@@ -62,7 +72,6 @@ def pass_at_k_chart(table: pa.Table, models: Sequence[str] | None = None):
         columns=min(theme.COLUMNS, len(benchmarks)),
     )
     return theme.apply(chart)
-
 
 
 def has_interval(table: pa.Table) -> bool:

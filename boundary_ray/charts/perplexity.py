@@ -14,10 +14,17 @@ import pyarrow as pa
 
 from boundary_ray.charts import colors, data, theme
 
-COLUMNS = ("scorer", "model", "benchmark", "responses", "median_perplexity",
-           "q1_perplexity", "q3_perplexity", "mean_perplexity")
+COLUMNS = (
+    "scorer",
+    "model",
+    "benchmark",
+    "responses",
+    "median_perplexity",
+    "q1_perplexity",
+    "q3_perplexity",
+    "mean_perplexity",
+)
 BOX_STEP = 16  # px per model
-
 
 
 def perplexity_chart(table: pa.Table, models: Sequence[str] | None = None):
@@ -31,11 +38,24 @@ def perplexity_chart(table: pa.Table, models: Sequence[str] | None = None):
     x_title = "perplexity of the responses (log scale)"
     x_scale = alt.Scale(type="log", nice=False, padding=6)
     x_axis = alt.Axis(format="~g", tickCount=5, labelOverlap="greedy")
-    tooltip = [alt.Tooltip(f"{c}:{'N' if c in ('scorer', 'model', 'benchmark') else 'Q'}",
-                           **({"format": ".3g"} if c.endswith("perplexity") else {}))
-               for c in ("scorer", "model", "benchmark", "responses", "skipped",
-                         "q1_perplexity", "median_perplexity", "q3_perplexity", "mean_perplexity")
-               if c in table.column_names]
+    tooltip = [
+        alt.Tooltip(
+            f"{c}:{'N' if c in ('scorer', 'model', 'benchmark') else 'Q'}",
+            **({"format": ".3g"} if c.endswith("perplexity") else {}),
+        )
+        for c in (
+            "scorer",
+            "model",
+            "benchmark",
+            "responses",
+            "skipped",
+            "q1_perplexity",
+            "median_perplexity",
+            "q3_perplexity",
+            "mean_perplexity",
+        )
+        if c in table.column_names
+    ]
     base = alt.Chart().transform_filter("datum.responses > 0")
     boxes = base.mark_bar(size=BOX_STEP * 0.6).encode(
         y=y,
@@ -45,11 +65,14 @@ def perplexity_chart(table: pa.Table, models: Sequence[str] | None = None):
         tooltip=tooltip,
     )
     medians = base.mark_tick(color="white", thickness=1.5, size=BOX_STEP * 0.6).encode(
-        y=y, x=alt.X("median_perplexity:Q", title=x_title, scale=x_scale, axis=x_axis))
+        y=y, x=alt.X("median_perplexity:Q", title=x_title, scale=x_scale, axis=x_axis)
+    )
     means = base.mark_point(shape="circle", filled=True, color="black", size=12).encode(
-        y=y, x=alt.X("mean_perplexity:Q", title=x_title, scale=x_scale, axis=x_axis))
+        y=y, x=alt.X("mean_perplexity:Q", title=x_title, scale=x_scale, axis=x_axis)
+    )
     panel = alt.layer(boxes, medians, means).properties(
-        width=theme.SINGLE_WIDTH - 60, height=alt.Step(BOX_STEP))
+        width=theme.SINGLE_WIDTH - 60, height=alt.Step(BOX_STEP)
+    )
     chart = alt.FacetChart(
         data=data.inline(table),
         spec=panel,

@@ -31,9 +31,7 @@ REPORT_BOOTSTRAP = 200
 REPORT_PARAMS: dict[str, dict[str, str]] = {
     "pass_at_k": {"ci": "0.95", "bootstrap": str(REPORT_BOOTSTRAP)}
 }
-REPORT_NOTES = {
-    "pass_at_k": f" Here the band is the 95% interval ({REPORT_BOOTSTRAP} resamples)."
-}
+REPORT_NOTES = {"pass_at_k": f" Here the band is the 95% interval ({REPORT_BOOTSTRAP} resamples)."}
 # roles tried in turn as the "compared" side of efficiency_gap: RL first, as in the paper
 GAP_ROLES = ("rl", "distilled", "instruct")
 OPEN_TABLE_ROWS = 40  # longer tables start folded in index.html
@@ -179,7 +177,7 @@ def _html(lake: str, stamp: str, sections: list[Section]) -> str:
         f"<title>boundary report: {esc(lake)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>boundary report: {esc(lake)}</h1>",
-        f"<p class=\"caption\">Generated {esc(stamp)}. Charts: {sum(bool(s.files) for s in sections)}; "
+        f'<p class="caption">Generated {esc(stamp)}. Charts: {sum(bool(s.files) for s in sections)}; '
         f"skipped: {sum(bool(s.skipped) for s in sections)}.</p>",
         "<nav>" + "".join(f'<a href="#{s.name}">{esc(s.title)}</a>' for s in sections) + "</nav>",
     ]
@@ -191,12 +189,18 @@ def _html(lake: str, stamp: str, sections: list[Section]) -> str:
             continue
         if section.svg:
             parts.append(f'<div class="chart">{_inline_svg(section.svg)}</div>')
-            links = " · ".join(f'<a href="{f}">{fmt.upper()}</a>' for fmt, f in section.files.items())
-            parts.append(f'<p class="files">{links} · query: <code>boundary query {section.name}</code></p>')
+            links = " · ".join(
+                f'<a href="{f}">{fmt.upper()}</a>' for fmt, f in section.files.items()
+            )
+            parts.append(
+                f'<p class="files">{links} · query: <code>boundary query {section.name}</code></p>'
+            )
         table = _shown(section.table)
         is_open = " open" if table.num_rows <= OPEN_TABLE_ROWS else ""
-        parts.append(f"<details{is_open}><summary>table: {table.num_rows} rows</summary>"
-                     f"{_html_table(table)}</details></section>")
+        parts.append(
+            f"<details{is_open}><summary>table: {table.num_rows} rows</summary>"
+            f"{_html_table(table)}</details></section>"
+        )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -223,8 +227,11 @@ def _html_table(table: pa.Table) -> str:
         cells = []
         for value in row.values():
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
-            cells.append(f'<td class="num">{_number(value)}</td>' if numeric
-                         else f"<td>{esc('' if value is None else str(value))}</td>")
+            cells.append(
+                f'<td class="num">{_number(value)}</td>'
+                if numeric
+                else f"<td>{esc('' if value is None else str(value))}</td>"
+            )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

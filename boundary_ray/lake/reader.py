@@ -28,7 +28,10 @@ def list_files(lake: str, table: str, partition: Mapping[str, str] | None = None
 
 
 def read_table(
-    lake: str, table: str, partition: Mapping[str, str] | None = None, columns: list[str] | None = None
+    lake: str,
+    table: str,
+    partition: Mapping[str, str] | None = None,
+    columns: list[str] | None = None,
 ) -> pa.Table:
     """Read ``table`` (optionally one partition) with its Hive columns as strings."""
     fs, root = open_lake(lake)
@@ -42,7 +45,9 @@ def read_table(
         files,
         filesystem=fs,
         format="parquet",
-        partitioning=pads.partitioning(pa.schema(part_fields), flavor="hive") if part_fields else None,
+        partitioning=pads.partitioning(pa.schema(part_fields), flavor="hive")
+        if part_fields
+        else None,
         partition_base_dir=f"{root}/{table}",
         schema=full,
     )

@@ -47,7 +47,9 @@ def write_table(lake: str, table: str, data: pa.Table) -> list[str]:
     partitions = schema.PARTITIONS[table]
     written = []
     for values, part in _split_by_partition(data, partitions):
-        folder = "/".join([root, table] + [f"{k}={v}" for k, v in zip(partitions, values, strict=True)])
+        folder = "/".join(
+            [root, table] + [f"{k}={v}" for k, v in zip(partitions, values, strict=True)]
+        )
         fs.create_dir(folder, recursive=True)
         body = part.select(schema.file_schema(table).names)
         final = f"{folder}/part-{_content_name(table, part)}.parquet"
@@ -124,7 +126,9 @@ def _content_name(table: str, part: pa.Table) -> str:
     """A name fixed by the rows' keys: rewriting the same rows overwrites the same file."""
     digest = hashlib.sha1(table.encode())
     keys = KEY_COLUMNS[table]
-    rows = sorted(map(tuple, zip(*(part.column(k).to_pylist() for k in keys), strict=True)), key=repr)
+    rows = sorted(
+        map(tuple, zip(*(part.column(k).to_pylist() for k in keys), strict=True)), key=repr
+    )
     for row in rows:
         digest.update(repr(row).encode())
     return digest.hexdigest()[:20]

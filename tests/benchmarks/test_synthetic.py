@@ -147,7 +147,15 @@ def test_rows_follow_the_problems_schema():
     ]  # fmt: skip
     assert len(rows) == 12
     for row in rows:
-        assert set(row) == {"benchmark", "problem_id", "task", "question", "answer", "tests", "meta"}
+        assert set(row) == {
+            "benchmark",
+            "problem_id",
+            "task",
+            "question",
+            "answer",
+            "tests",
+            "meta",
+        }
         assert row["benchmark"] == "synth" and row["task"] == "math" and row["tests"] is None
         assert row["answer"].isdigit()
         meta = json.loads(row["meta"])
@@ -190,13 +198,18 @@ def test_rows_do_not_depend_on_the_hash_seed():
 
 @pytest.mark.parametrize(
     "source",
-    ["synthetic:arith?ops=1-10&per_op=250&seed=0", "synthetic:arith?ops=1-8&per_op=100&seed=1&mod=7"],
+    [
+        "synthetic:arith?ops=1-10&per_op=250&seed=0",
+        "synthetic:arith?ops=1-8&per_op=100&seed=1&mod=7",
+    ],
 )
 def test_answers_are_right_by_graph_and_by_text(source):
     rows = _load(source)
     assert len(rows) >= 800
     metas = [json.loads(row["meta"]) for row in rows]
-    subjects = tuple(sorted({s["subject"] for m in metas for s in m["steps"] + m["distractor_steps"]}))
+    subjects = tuple(
+        sorted({s["subject"] for m in metas for s in m["steps"] + m["distractor_steps"]})
+    )
     for row, meta in zip(rows, metas, strict=True):
         answer, _ = solve_meta(meta)
         assert str(answer) == row["answer"], row["problem_id"]

@@ -37,8 +37,16 @@ def _problems(benchmarks: list[str]) -> list[dict]:
     for benchmark in benchmarks:
         for i in range(6):
             meta = {"ops": SYNTH_OPS[i]} if benchmark == "synth" else {}
-            rows.append({"benchmark": benchmark, "problem_id": f"{benchmark}-{i}", "task": "math",
-                         "question": f"q{i}", "answer": str(i), "meta": json.dumps(meta)})
+            rows.append(
+                {
+                    "benchmark": benchmark,
+                    "problem_id": f"{benchmark}-{i}",
+                    "task": "math",
+                    "question": f"q{i}",
+                    "answer": str(i),
+                    "meta": json.dumps(meta),
+                }
+            )
     return rows
 
 
@@ -48,20 +56,38 @@ def _samples(cells: dict[tuple[str, str], list[int]]) -> list[dict]:
         for i, c in enumerate(counts):
             for s in range(N):
                 correct = s < c
-                rows.append({
-                    "model": model, "benchmark": benchmark, "problem_id": f"{benchmark}-{i}",
-                    "sample_idx": s, "run_id": "run-1", "seed": s, "response": f"r{s}",
-                    "response_tokens": 10 + s, "finish_reason": "stop",
-                    "extracted_answer": str(i) if correct else "x", "correct": correct,
-                    "verdict": "correct" if correct else "wrong", "verify_ms": 1.0,
-                })
+                rows.append(
+                    {
+                        "model": model,
+                        "benchmark": benchmark,
+                        "problem_id": f"{benchmark}-{i}",
+                        "sample_idx": s,
+                        "run_id": "run-1",
+                        "seed": s,
+                        "response": f"r{s}",
+                        "response_tokens": 10 + s,
+                        "finish_reason": "stop",
+                        "extracted_answer": str(i) if correct else "x",
+                        "correct": correct,
+                        "verdict": "correct" if correct else "wrong",
+                        "verify_ms": 1.0,
+                    }
+                )
     return rows
 
 
 def _models(names: list[str]) -> list[dict]:
-    return [{"model": m, "source": f"builtin:{m}", "prompt": "chat", "role": ROLES[m],
-             "tags": json.dumps({"step": 100} if ROLES[m] == "rl" else {}), "run_id": "run-1"}
-            for m in names]
+    return [
+        {
+            "model": m,
+            "source": f"builtin:{m}",
+            "prompt": "chat",
+            "role": ROLES[m],
+            "tags": json.dumps({"step": 100} if ROLES[m] == "rl" else {}),
+            "run_id": "run-1",
+        }
+        for m in names
+    ]
 
 
 def _scores() -> list[dict]:
@@ -70,10 +96,20 @@ def _scores() -> list[dict]:
         for i in range(6):
             for s in range(N):
                 perplexity = centre * (1 + 0.05 * ((i * N + s) % 7 - 3))
-                rows.append({"scorer": "base-model", "model": model, "benchmark": "gsm8k",
-                             "problem_id": f"gsm8k-{i}", "sample_idx": s, "run_id": "score-1",
-                             "response_tokens": 10, "logprob_sum": -10.0, "perplexity": perplexity,
-                             "status": "ok"})
+                rows.append(
+                    {
+                        "scorer": "base-model",
+                        "model": model,
+                        "benchmark": "gsm8k",
+                        "problem_id": f"gsm8k-{i}",
+                        "sample_idx": s,
+                        "run_id": "score-1",
+                        "response_tokens": 10,
+                        "logprob_sum": -10.0,
+                        "perplexity": perplexity,
+                        "status": "ok",
+                    }
+                )
     rows[0]["status"] = "too_long"
     return rows
 
@@ -93,7 +129,9 @@ def make_single_model_lake(path: Path) -> str:
     lake = str(path)
     write_rows(lake, "problems", _problems(["gsm8k"]))
     write_rows(lake, "models", _models(["base-model"]))
-    write_rows(lake, "samples", _samples({("base-model", "gsm8k"): CORRECT[("base-model", "gsm8k")]}))
+    write_rows(
+        lake, "samples", _samples({("base-model", "gsm8k"): CORRECT[("base-model", "gsm8k")]})
+    )
     return lake
 
 

@@ -28,7 +28,9 @@ def _key(row: dict) -> str:
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)
-def test_chart_exports_png_and_svg_with_the_query_values(name: str, full_lake: str, tmp_path) -> None:
+def test_chart_exports_png_and_svg_with_the_query_values(
+    name: str, full_lake: str, tmp_path
+) -> None:
     chart, table = build_chart(name, full_lake)
     spec = chart.to_dict()
 
@@ -79,8 +81,12 @@ def _colours(spec: dict) -> dict[str, str]:
     def walk(node: object) -> None:
         if isinstance(node, dict):
             color = node.get("color")
-            if (isinstance(color, dict) and color.get("field") in ("model", "rl_model")
-                    and "scale" in color and not found):
+            if (
+                isinstance(color, dict)
+                and color.get("field") in ("model", "rl_model")
+                and "scale" in color
+                and not found
+            ):
                 found.update(zip(color["scale"]["domain"], color["scale"]["range"], strict=True))
             for value in node.values():
                 walk(value)
@@ -100,7 +106,8 @@ def test_a_model_keeps_its_colour_across_charts(full_lake: str) -> None:
     assert only_rl == {"rl-model": everyone["rl-model"]}
     assert _colours(build_chart("accuracy_hist", full_lake)[0].to_dict()) == everyone
     assert _colours(build_chart("efficiency_gap", full_lake)[0].to_dict()) == {
-        "rl-model": everyone["rl-model"]}
+        "rl-model": everyone["rl-model"]
+    }
 
 
 def test_render_chart_writes_pdf_and_html(full_lake: str, tmp_path) -> None:
@@ -123,7 +130,9 @@ def test_unknown_chart_names_the_known_ones(full_lake: str, tmp_path) -> None:
         render_chart("pass_at_1", full_lake, str(tmp_path / "x.png"))
 
 
-def test_chart_without_data_is_an_error_and_writes_nothing(single_model_lake: str, tmp_path) -> None:
+def test_chart_without_data_is_an_error_and_writes_nothing(
+    single_model_lake: str, tmp_path
+) -> None:
     out = tmp_path / "ppl.png"
     with pytest.raises(BoundaryError, match="perplexity returned no rows"):
         render_chart("perplexity", single_model_lake, str(out))
@@ -139,17 +148,45 @@ def test_a_result_missing_a_column_is_named() -> None:
 def test_cli_chart_verb(full_lake: str, tmp_path) -> None:
     out = tmp_path / "cov.svg"
     done = subprocess.run(
-        [sys.executable, "-m", "boundary_ray.cli", "chart", "coverage", "--lake", full_lake,
-         "--out", str(out), "--param", "model_a=base-model", "--param", "model_b=rl-model"],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "boundary_ray.cli",
+            "chart",
+            "coverage",
+            "--lake",
+            full_lake,
+            "--out",
+            str(out),
+            "--param",
+            "model_a=base-model",
+            "--param",
+            "model_b=rl-model",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(out)
     assert svg_size(out)[0] > 100
     bad = subprocess.run(
-        [sys.executable, "-m", "boundary_ray.cli", "chart", "nope", "--lake", full_lake,
-         "--out", str(tmp_path / "x.png")],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "boundary_ray.cli",
+            "chart",
+            "nope",
+            "--lake",
+            full_lake,
+            "--out",
+            str(tmp_path / "x.png"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("boundary: error: unknown chart 'nope'")

@@ -32,6 +32,14 @@ def test_without_a_lake_order_the_table_models_are_sorted() -> None:
 
 
 def test_palette_is_okabe_ito() -> None:
-    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-                 "#000000"}
+    okabe_ito = {
+        "#E69F00",
+        "#56B4E9",
+        "#009E73",
+        "#F0E442",
+        "#0072B2",
+        "#D55E00",
+        "#CC79A7",
+        "#000000",
+    }
     assert set(theme.PALETTE) == okabe_ito and len(theme.PALETTE) == len(okabe_ito)

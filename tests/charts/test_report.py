@@ -23,8 +23,10 @@ def full_report(full_lake: str, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 def _images(page: str) -> list[str]:
-    return [base64.b64decode(data).decode()
-            for data in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)]
+    return [
+        base64.b64decode(data).decode()
+        for data in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    ]
 
 
 def test_full_lake_gets_every_chart(full_report: Path) -> None:
@@ -51,8 +53,10 @@ def test_tables_hold_the_query_values(full_report: Path, full_lake: str) -> None
     assert "![pass@k curves](pass_at_k.png)" in markdown
     assert "| model | benchmark | k | pass_at_k | problems | ci_low | ci_high |" in markdown
     gap = run_query("efficiency_gap", full_lake).to_pylist()[0]
-    row = (f"| {gap['benchmark']} | {gap['base_model']} | {gap['rl_model']} | "
-           f"{gap['tag_value']} | {gap['k']} | {gap['problems']} | {gap['base_pass_at_k']:.6g} |")
+    row = (
+        f"| {gap['benchmark']} | {gap['base_model']} | {gap['rl_model']} | "
+        f"{gap['tag_value']} | {gap['k']} | {gap['problems']} | {gap['base_pass_at_k']:.6g} |"
+    )
     assert row in markdown
     page = full_report.read_text(encoding="utf-8")
     assert f'<td class="num">{gap["gap"]:.4g}</td>' in page
@@ -76,8 +80,14 @@ def test_missing_data_skips_charts_with_a_reason(tmp_path: Path) -> None:
     lake = make_single_model_lake(tmp_path / "lake")
     index = Path(write_report(lake, str(tmp_path / "out")))
     written = sorted(p.name for p in index.parent.iterdir())
-    assert written == ["accuracy_hist.png", "accuracy_hist.svg", "index.html",
-                       "pass_at_k.png", "pass_at_k.svg", "report.md"]
+    assert written == [
+        "accuracy_hist.png",
+        "accuracy_hist.svg",
+        "index.html",
+        "pass_at_k.png",
+        "pass_at_k.svg",
+        "report.md",
+    ]
     markdown = (index.parent / "report.md").read_text(encoding="utf-8")
     assert "*Skipped: needs scores: run `boundary score SPEC`.*" in markdown
     assert "*Skipped: needs two models on the same problems.*" in markdown
@@ -88,15 +98,28 @@ def test_missing_data_skips_charts_with_a_reason(tmp_path: Path) -> None:
 
 def test_gap_falls_back_to_instruct_when_no_model_is_rl(tmp_path: Path) -> None:
     lake = str(tmp_path / "lake")
-    models = [{"model": m, "role": r, "tags": json.dumps({}), "run_id": "r"}
-              for m, r in (("base-model", "base"), ("instruct-model", "instruct"))]
+    models = [
+        {"model": m, "role": r, "tags": json.dumps({}), "run_id": "r"}
+        for m, r in (("base-model", "base"), ("instruct-model", "instruct"))
+    ]
     write_rows(lake, "models", models)
-    write_rows(lake, "samples", [
-        {"model": m, "benchmark": "gsm8k", "problem_id": f"gsm8k-{i}", "sample_idx": s,
-         "run_id": "r", "correct": s < c}
-        for m in ("base-model", "instruct-model")
-        for i, c in enumerate(CORRECT[(m, "gsm8k")]) for s in range(8)
-    ])
+    write_rows(
+        lake,
+        "samples",
+        [
+            {
+                "model": m,
+                "benchmark": "gsm8k",
+                "problem_id": f"gsm8k-{i}",
+                "sample_idx": s,
+                "run_id": "r",
+                "correct": s < c,
+            }
+            for m in ("base-model", "instruct-model")
+            for i, c in enumerate(CORRECT[(m, "gsm8k")])
+            for s in range(8)
+        ],
+    )
     table, role = _gap_table(lake)
     assert role == "instruct"
     assert table.column("rl_model").to_pylist() == ["instruct-model"]

@@ -25,16 +25,22 @@ def _script():
     return module
 
 
-@pytest.mark.skipif(_script().find_chromium() is None,
-                    reason="no chromium on PATH (CI installs it: apt-get install -y chromium)")
+@pytest.mark.skipif(
+    _script().find_chromium() is None,
+    reason="no chromium on PATH (CI installs it: apt-get install -y chromium)",
+)
 def test_report_renders_in_headless_chromium(full_lake: str, tmp_path: Path) -> None:
     from PIL import Image
 
     index = write_report(full_lake, str(tmp_path / "report"))
     shot = tmp_path / "report.png"
-    done = subprocess.run([sys.executable, str(SCRIPT), index, str(shot), "--width", "1000",
-                           "--height", "1800"],
-                          capture_output=True, text=True, timeout=180, check=False)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), index, str(shot), "--width", "1000", "--height", "1800"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert png_size(shot) == (1000, 1800)
     # the charts were drawn: the first models' palette colours cover real areas of the page

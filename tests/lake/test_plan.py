@@ -12,7 +12,13 @@ from boundary_ray.lake.writer import write_rows
 
 
 def _sample(pid: str, idx: int, model: str = "m", bench: str = "b") -> dict:
-    return {"model": model, "benchmark": bench, "problem_id": pid, "sample_idx": idx, "correct": False}
+    return {
+        "model": model,
+        "benchmark": bench,
+        "problem_id": pid,
+        "sample_idx": idx,
+        "correct": False,
+    }
 
 
 def test_plan_fills_only_the_gaps() -> None:
@@ -26,9 +32,13 @@ def test_plan_fills_only_the_gaps() -> None:
 
 def test_seeds_depend_on_every_input() -> None:
     base = derive_seed(0, "m", "b", "p", 0)
-    others = {derive_seed(1, "m", "b", "p", 0), derive_seed(0, "m2", "b", "p", 0),
-              derive_seed(0, "m", "b2", "p", 0), derive_seed(0, "m", "b", "p2", 0),
-              derive_seed(0, "m", "b", "p", 16)}
+    others = {
+        derive_seed(1, "m", "b", "p", 0),
+        derive_seed(0, "m2", "b", "p", 0),
+        derive_seed(0, "m", "b2", "p", 0),
+        derive_seed(0, "m", "b", "p2", 0),
+        derive_seed(0, "m", "b", "p", 16),
+    }
     assert base not in others and len(others) == 5
     assert 0 <= base < 2**31
 

@@ -59,7 +59,9 @@ def _pass_at_k(n: int, c: int, k: int) -> float:
     return 1.0 if n - c < k else 1.0 - math.comb(n - c, k) / math.comb(n, k)
 
 
-def _expected(model: str, n_of, threshold: float) -> dict[tuple[int, int], tuple[float, int | None]]:
+def _expected(
+    model: str, n_of, threshold: float
+) -> dict[tuple[int, int], tuple[float, int | None]]:
     max_k = min(n_of(ops, i) for ops in range(1, 5) for i in range(3))
     ks = sorted({2**p for p in range(10) if 2**p <= max_k} | {max_k})
     curve = {}

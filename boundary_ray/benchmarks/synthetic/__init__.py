@@ -23,6 +23,7 @@ from boundary_ray.spec import BenchmarkSpec
 
 __all__ = ["generate_problem", "load_synthetic", "parse_params", "SyntheticParams"]
 
+
 def load_synthetic(bench: BenchmarkSpec) -> list[dict[str, Any]]:
     """The problems of a ``synthetic:`` source as ``problems`` rows, ``per_op`` per difficulty,
     easiest first, with ids such as ``ops3-0007``."""
@@ -36,6 +37,7 @@ def load_synthetic(bench: BenchmarkSpec) -> list[dict[str, Any]]:
             row["problem_id"] = f"ops{ops}-{index:0{width}d}"
             rows.append(row)
     return rows
+
 
 def generate_problem(params: SyntheticParams, ops: int, index: int) -> dict[str, Any]:
     """Problem number ``index`` of difficulty ``ops``: a row without ``benchmark`` and ``problem_id``."""
@@ -64,6 +66,7 @@ def generate_problem(params: SyntheticParams, ops: int, index: int) -> dict[str,
         "tests": None,
         "meta": json.dumps(meta, sort_keys=True),
     }
+
 
 def _step(q: Quantity, story: Story) -> dict[str, Any]:
     step = asdict(q)

@@ -41,7 +41,9 @@ def parse_params(bench: BenchmarkSpec) -> SyntheticParams:
     source = bench.source
     kind, _, query = source.removeprefix("synthetic:").partition("?")
     if kind not in KINDS:
-        raise BoundaryError(f"{source}: unknown synthetic kind {kind!r} (known: {', '.join(KINDS)})")
+        raise BoundaryError(
+            f"{source}: unknown synthetic kind {kind!r} (known: {', '.join(KINDS)})"
+        )
     raw: dict[str, tuple[Any, str]] = {}  # key -> (value, where it came from)
     for pair in query.split("&") if query else []:
         key, sep, value = pair.partition("=")

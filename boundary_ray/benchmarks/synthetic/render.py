@@ -29,9 +29,7 @@ class Story:
     unit: str  # plural unit
 
 
-def render(
-    graph: Graph, domain: Domain, rng: random.Random, mod: int | None = None
-) -> Story:
+def render(graph: Graph, domain: Domain, rng: random.Random, mod: int | None = None) -> Story:
     """Word ``graph`` in ``domain``: a unit and distinct subjects are drawn with ``rng``."""
     singular, plural = rng.choice(domain.units)
     ids = [q.id for q in graph.steps + graph.distractors]

@@ -22,9 +22,31 @@ PEOPLE = (
     "Vince", "Wanda", "Yosef", "Zara", "Adele", "Boris", "Cora", "Dmitri", "Elsa", "Farid",
 )  # fmt: skip
 
-_SHOP_ADJECTIVES = ("corner", "old", "new", "busy", "small", "village", "harbor", "station", "garden", "main")
+_SHOP_ADJECTIVES = (
+    "corner",
+    "old",
+    "new",
+    "busy",
+    "small",
+    "village",
+    "harbor",
+    "station",
+    "garden",
+    "main",
+)
 _SHOP_NOUNS = ("bakery", "cafe", "market stall", "kiosk", "deli", "food truck", "tea room", "shop")
-_FARM_FIRST = ("Green", "Oak", "Hill", "River", "Stone", "Maple", "Sunny", "Willow", "Pine", "Cedar")
+_FARM_FIRST = (
+    "Green",
+    "Oak",
+    "Hill",
+    "River",
+    "Stone",
+    "Maple",
+    "Sunny",
+    "Willow",
+    "Pine",
+    "Cedar",
+)
 _FARM_SECOND = ("Meadow", "Brook", "Ridge", "Valley", "Field", "Creek", "Grove", "Hollow")
 
 SHOPS = tuple(f"the {adj} {noun}" for adj in _SHOP_ADJECTIVES for noun in _SHOP_NOUNS)
