@@ -33,7 +33,7 @@ def make_spec(args: argparse.Namespace, lake: str):
                 {"name": "arith", "source": f"synthetic:arith?ops=1-4&per_op={per_op}&seed=0"}
             ],
             "sampling": {"n": args.n, "max_tokens": args.max_tokens, "seed": 0},
-            "engine": {"batch_size": args.batch_size, "flush_s": args.flush_s},
+            "engine": {"batch_size": args.batch_size, "in_flight": args.in_flight},
         }
     )
 
@@ -89,8 +89,8 @@ def main() -> None:
     parser.add_argument("--problems", type=int, default=32)
     parser.add_argument("--n", type=int, default=8)
     parser.add_argument("--max-tokens", type=int, default=160)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--flush-s", type=float, default=10.0)
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--in-flight", type=int, default=4)
     parser.add_argument("--side", choices=["bare", "pipeline"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:

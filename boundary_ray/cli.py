@@ -44,7 +44,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from boundary_ray.analysis import format_table, run_query
+    from boundary_ray.analysis import run_query
+    from boundary_ray.formatting import format_table
 
     table = run_query(args.name, args.lake, _params(args.param))
     sys.stdout.write(format_table(table, args.format, args.out))

@@ -188,11 +188,16 @@ def _sample_model(
             ),
             "sampling": sampling,
             "device": placement.device,
-            "flush_s": spec.engine.flush_s,
         },
         batch_size=batch,
         batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=placement.replicas),
+        compute=ray.data.ActorPoolStrategy(
+            size=placement.replicas,
+            # several batches share one engine: each thread submits to the engine loop
+            max_tasks_in_flight_per_actor=spec.engine.in_flight,
+            max_concurrent_calls_per_actor=spec.engine.in_flight,
+            enable_true_multi_threading=True,
+        ),
         **placement.remote_args,
     )
     ds = ds.map_batches(
@@ -201,7 +206,7 @@ def _sample_model(
             "math_timeout_s": spec.verify.math_timeout_s,
             "code_timeout_s": spec.verify.code_timeout_s,
         },
-        batch_size=None,  # each block the sampler flushes, as it comes
+        batch_size=None,  # each sampled batch as it comes
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=spec.verify.workers),
         num_cpus=0.5,
@@ -230,6 +235,8 @@ def _drain(ds: Any, wanted: int, label: str, progress: bool) -> dict[str, int]:
     for summary in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
         for row in summary.to_pylist():
             ready_at = min(ready_at, row.pop("engine_ready_at") or ready_at)
+            if progress:  # samples/s counted from engine ready, not engine start
+                bar.start_t = max(bar.start_t, ready_at)
             totals.update({k: int(v) for k, v in row.items()})
             bar.update(int(row["rows"]))
         elapsed = max(time.time() - ready_at, 1e-9)
@@ -252,7 +259,8 @@ def _drain(ds: Any, wanted: int, label: str, progress: bool) -> dict[str, int]:
 def _print_summary(spec: Spec, run_id: str) -> None:
     print(f"\nrun {run_id} done; lake: {spec.lake}")
     try:
-        from boundary_ray.analysis import format_table, run_query
+        from boundary_ray.analysis import run_query
+        from boundary_ray.formatting import format_table
 
         table = run_query("pass_at_k", spec.lake, {})
         print(format_table(table, "table", None))

@@ -96,10 +96,10 @@ class EngineSpec:
 
     ``replicas``: engine actors per model (``0`` = one per tensor-parallel group of the
     cluster's GPUs). ``device``: ``auto`` picks ``cuda`` when the cluster has GPUs, else ``cpu``.
-    ``batch_size``: problems handed to the engine at once (more = fuller batches; keep
-    ``batch_size * n`` sequences within the engine's KV cache, or vLLM preempts and recomputes).
-    ``flush_s``: finished problems go on to verification and the lake every ``flush_s`` seconds
-    (smaller = finer resume and smoother progress, more and smaller files).
+    ``batch_size``: problems in one Ray Data batch; a finished batch goes on to verification and
+    the lake (smaller = finer resume and smoother progress, more and smaller files).
+    ``in_flight``: batches one engine works on at once (continuous batching across them). Keep
+    ``batch_size * in_flight * n`` sequences within the engine's KV cache, or vLLM preempts.
     ``schedule``: several models one after another (``sequential``) or side by side (``parallel``).
     ``placement``: what each engine actor claims from Ray: ``gpu`` (``tensor_parallel_size`` GPUs,
     one STRICT_PACK placement group per replica when > 1), ``cpu``, or ``auto`` (follows device).
@@ -111,8 +111,8 @@ class EngineSpec:
     dtype: str = "auto"
     max_model_len: int | None = None
     device: str = "auto"
-    batch_size: int = 64
-    flush_s: float = 10.0
+    batch_size: int = 8
+    in_flight: int = 4
     gpu_memory_utilization: float = 0.9
     schedule: str = "sequential"
     placement: str = "auto"
@@ -128,8 +128,8 @@ class EngineSpec:
         _check_choice(self.placement, ("auto", "gpu", "cpu"), f"{where}.placement")
         if self.batch_size < 1:
             raise BoundaryError(f"{where}.batch_size: must be >= 1")
-        if self.flush_s < 0:
-            raise BoundaryError(f"{where}.flush_s: must be >= 0")
+        if self.in_flight < 1:
+            raise BoundaryError(f"{where}.in_flight: must be >= 1")
         if self.max_model_len is not None and self.max_model_len < 16:
             raise BoundaryError(f"{where}.max_model_len: must be >= 16")
         if not 0 < self.gpu_memory_utilization <= 1:

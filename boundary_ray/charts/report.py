@@ -134,7 +134,7 @@ def _shown(table: pa.Table) -> pa.Table:
 
 
 def _markdown(lake: str, stamp: str, sections: list[Section]) -> str:
-    from boundary_ray.analysis import format_table
+    from boundary_ray.formatting import format_table
 
     lines = [f"# boundary report: {lake}", "", f"Generated {stamp}.", ""]
     for section in sections:

@@ -1,18 +1,18 @@
 """``VLLMSampler``: a Ray Data actor holding one vLLM engine.
 
 Each input row is one problem's request: its rendered ``prompt``, ``n_new`` samples still
-missing, the ``first_idx`` of those samples and a per-request ``seed``. The whole batch is handed
-to the engine at once (so it batches every problem's n samples together and computes each
-prompt's prefix once), and problems are yielded as they finish, every ``flush_s`` seconds: the
-verifier and the writer work while the engine samples, the progress bar moves, and a killed run
-loses only what was still in flight. vLLM gives child ``i`` of a seeded n-sample request the
-seed ``seed + i``, which is the seed recorded for sample ``first_idx + i``.
+missing, the ``first_idx`` of those samples and a per-request ``seed``. The actor takes several
+batches at once (``engine.in_flight`` threads); every batch hands its requests to the one
+engine loop (``engine_loop.py``) and returns when its own problems are done. The engine keeps
+batching every problem's n samples together, computing each prompt's prefix once, while small
+batches move on to verification and the lake as they finish: the progress bar moves, and a
+killed run loses only what was in flight. vLLM gives child ``i`` of a seeded n-sample request
+the seed ``seed + i``, which is the seed recorded for sample ``first_idx + i``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -72,14 +72,9 @@ def sampling_params(req: dict[str, Any], sampling: dict[str, Any]) -> Any:
 class VLLMSampler:
     """Callable class for ``Dataset.map_batches``: problem requests in, one row per sample out."""
 
-    def __init__(
-        self,
-        llm_kwargs: dict[str, Any],
-        sampling: dict[str, Any],
-        device: str,
-        flush_s: float = 10.0,
-    ) -> None:
+    def __init__(self, llm_kwargs: dict[str, Any], sampling: dict[str, Any], device: str) -> None:
         from boundary_ray.orphan_guard import exit_when_orphaned
+        from boundary_ray.sampler.engine_loop import EngineLoop
 
         exit_when_orphaned()
         if device == "cpu":
@@ -93,30 +88,16 @@ class VLLMSampler:
         self.start_s = time.perf_counter() - start
         self.ready_at = time.time()
         self.sampling = sampling
-        self.flush_s = flush_s
-        self.requests_added = 0
+        self.loop = EngineLoop(self.llm.llm_engine)
 
-    def __call__(self, batch: pa.Table) -> Iterator[pa.Table]:
-        engine = self.llm.llm_engine
-        pending: dict[str, dict[str, Any]] = {}
-        for req in batch.to_pylist():
-            request_id = f"boundary-{self.requests_added}"  # outputs carry this external id
-            engine.add_request(request_id, req["prompt"], sampling_params(req, self.sampling))
-            self.requests_added += 1
-            pending[request_id] = req
-        finished: list[tuple[dict[str, Any], Any]] = []
-        last_flush = time.monotonic()
-        while engine.has_unfinished_requests():
-            for out in engine.step():
-                if out.finished:
-                    finished.append((pending.pop(out.request_id), out))
-            if finished and time.monotonic() - last_flush >= self.flush_s:
-                yield self._rows(finished)
-                finished, last_flush = [], time.monotonic()
-        if pending:
-            raise RuntimeError(f"engine returned no output for {len(pending)} requests")
-        if finished:
-            yield self._rows(finished)
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        requests = batch.to_pylist()
+        futures = [
+            self.loop.submit(req["prompt"], sampling_params(req, self.sampling)) for req in requests
+        ]
+        return self._rows(
+            [(req, future.result()) for req, future in zip(requests, futures, strict=True)]
+        )
 
     def _rows(self, finished: list[tuple[dict[str, Any], Any]]) -> pa.Table:
         columns: dict[str, list] = {name: [] for name in SAMPLE_COLUMNS.names}

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import CORRECT, make_single_model_lake, png_size, svg_size
 
-from boundary_ray.analysis import format_table, run_query
+from boundary_ray.analysis import run_query
 from boundary_ray.charts import CHART_NAMES
 from boundary_ray.charts.report import REPORT_BOOTSTRAP, _gap_table, write_report
+from boundary_ray.formatting import format_table
 from boundary_ray.lake import write_rows
 
 

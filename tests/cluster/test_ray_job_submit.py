@@ -35,7 +35,7 @@ benchmarks:
   - name: arith
     source: synthetic:arith?ops=1-2&per_op=2&seed=0
 sampling: {{n: {n}, max_tokens: {max_tokens}, seed: 0}}
-engine: {{device: cpu, placement: gpu, replicas: 1, batch_size: {batch_size}, flush_s: 0}}
+engine: {{device: cpu, placement: gpu, replicas: 1, batch_size: {batch_size}, in_flight: 1}}
 """
 
 
