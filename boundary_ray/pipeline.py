@@ -28,7 +28,7 @@ from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.plan import plan_requests, present_samples
 from boundary_ray.lake.problems import store_problems
-from boundary_ray.lake.writer import ParquetLakeWriter, write_rows
+from boundary_ray.lake.writer import with_lake_writer, write_rows
 from boundary_ray.models import resolve_model_source
 from boundary_ray.prompts import PromptBuilder
 from boundary_ray.spec import ModelSpec, Spec, load_spec
@@ -211,14 +211,7 @@ def _sample_model(
         compute=ray.data.ActorPoolStrategy(size=spec.verify.workers),
         num_cpus=0.5,
     )
-    ds = ds.map_batches(
-        ParquetLakeWriter,
-        fn_constructor_kwargs={"lake": spec.lake, "table": "samples"},
-        batch_size=None,
-        batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=1),
-        num_cpus=0.25,
-    )
+    ds = with_lake_writer(ds, spec.lake, "samples")
     try:
         return _drain(ds, wanted, model.name, progress)
     finally:

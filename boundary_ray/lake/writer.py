@@ -101,6 +101,21 @@ class ParquetLakeWriter:
         )
 
 
+def with_lake_writer(ds: Any, lake: str, table: str) -> Any:
+    """``ds`` followed by the writer stage: one actor writing each block to ``table`` as it comes
+    and returning ``ParquetLakeWriter``'s summary rows."""
+    import ray.data
+
+    return ds.map_batches(
+        ParquetLakeWriter,
+        fn_constructor_kwargs={"lake": lake, "table": table},
+        batch_size=None,
+        batch_format="pyarrow",
+        compute=ray.data.ActorPoolStrategy(size=1),
+        num_cpus=0.25,
+    )
+
+
 def _count(column: pa.ChunkedArray | None, values: tuple[str, ...]) -> int:
     if column is None:
         return 0

@@ -24,7 +24,7 @@ from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.reader import read_table
-from boundary_ray.lake.writer import ParquetLakeWriter
+from boundary_ray.lake.writer import with_lake_writer
 from boundary_ray.models import resolve_model_source
 from boundary_ray.prompts import PromptBuilder
 from boundary_ray.scoring.select import select_responses, selected_partitions
@@ -137,14 +137,7 @@ def _score_with(
         compute=ray.data.ActorPoolStrategy(size=placement.replicas),
         **placement.remote_args,
     )
-    ds = ds.map_batches(
-        ParquetLakeWriter,
-        fn_constructor_kwargs={"lake": spec.lake, "table": "scores"},
-        batch_size=None,
-        batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=1),
-        num_cpus=0.25,
-    )
+    ds = with_lake_writer(ds, spec.lake, "scores")
     try:
         _drain(ds, wanted, scorer.name, progress)
     finally:
