@@ -31,25 +31,8 @@ from boundary_ray.lake.problems import store_problems
 from boundary_ray.lake.writer import with_lake_writer, write_rows
 from boundary_ray.models import resolve_model_source
 from boundary_ray.prompts import PromptBuilder
+from boundary_ray.sampler.vllm_sampler import REQUEST_COLUMNS
 from boundary_ray.spec import ModelSpec, Spec, load_spec
-
-REQUEST_SCHEMA = pa.schema(
-    [
-        ("model", pa.string()),
-        ("benchmark", pa.string()),
-        ("problem_id", pa.string()),
-        ("run_id", pa.string()),
-        ("task", pa.string()),
-        ("question", pa.string()),
-        ("answer", pa.string()),
-        ("tests", pa.string()),
-        ("prompt", pa.string()),
-        ("first_idx", pa.int32()),
-        ("n_new", pa.int32()),
-        ("seed", pa.int64()),
-        ("stop", pa.list_(pa.string())),
-    ]
-)
 
 
 def run_spec_file(
@@ -156,7 +139,7 @@ def build_requests(
                     "stop": list(spec.prompts.raw_stop) if model.prompt == "raw" else [],
                 }
             )
-    return pa.Table.from_pylist(rows, schema=REQUEST_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=REQUEST_COLUMNS)
 
 
 def _sample_model(

@@ -17,19 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
-PASS_THROUGH = (
-    "model",
-    "benchmark",
-    "problem_id",
-    "run_id",
-    "task",
-    "question",
-    "answer",
-    "tests",
-    "prompt",
-)
-
-SAMPLE_COLUMNS = pa.schema(
+# Problem fields a request carries through sampling to the verifier and the lake.
+PASS_THROUGH = pa.schema(
     [
         ("model", pa.string()),
         ("benchmark", pa.string()),
@@ -40,6 +29,23 @@ SAMPLE_COLUMNS = pa.schema(
         ("answer", pa.string()),
         ("tests", pa.string()),
         ("prompt", pa.string()),
+    ]
+)
+
+# One planned request: ``n_new`` samples of a problem from ``first_idx`` on, seeded.
+REQUEST_COLUMNS = pa.schema(
+    [
+        *PASS_THROUGH,
+        ("first_idx", pa.int32()),
+        ("n_new", pa.int32()),
+        ("seed", pa.int64()),
+        ("stop", pa.list_(pa.string())),
+    ]
+)
+
+SAMPLE_COLUMNS = pa.schema(
+    [
+        *PASS_THROUGH,
         ("sample_idx", pa.int32()),
         ("seed", pa.int64()),
         ("response", pa.string()),
@@ -107,7 +113,7 @@ class VLLMSampler:
                     f"{req['problem_id']}: engine gave {len(out.outputs)} of {req['n_new']} samples"
                 )
             for completion in sorted(out.outputs, key=lambda c: c.index):
-                for name in PASS_THROUGH:
+                for name in PASS_THROUGH.names:
                     columns[name].append(req.get(name))
                 columns["sample_idx"].append(int(req["first_idx"]) + completion.index)
                 columns["seed"].append(int(req["seed"]) + completion.index)
