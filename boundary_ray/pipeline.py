@@ -234,11 +234,7 @@ def _drain(ds: Any, wanted: int, label: str, progress: bool) -> dict[str, int]:
 
 def _print_summary(spec: Spec, run_id: str) -> None:
     print(f"\nrun {run_id} done; lake: {spec.lake}")
-    try:
-        from boundary_ray.analysis import run_query
-        from boundary_ray.formatting import format_table
+    from boundary_ray.analysis import run_query
+    from boundary_ray.formatting import format_table
 
-        table = run_query("pass_at_k", spec.lake, {})
-        print(format_table(table, "table", None))
-    except ImportError:
-        pass
+    print(format_table(run_query("pass_at_k", spec.lake, {}), "table", None))

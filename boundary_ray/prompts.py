@@ -20,6 +20,7 @@ class PromptBuilder:
         self.style = style
         self.prompts = prompts
         self.tokenizer = tokenizer
+        self.duplicate_bos = _added_bos(tokenizer) if style == "chat" else None
 
     def render(self, question: str, task: str = "math") -> str:
         """The full prompt text for one problem."""
@@ -33,14 +34,16 @@ class PromptBuilder:
             add_generation_prompt=True,
             tokenize=False,
         )
-        return _strip_duplicate_bos(text, self.tokenizer)
+        if self.duplicate_bos and text.startswith(self.duplicate_bos):
+            return text[len(self.duplicate_bos) :]  # the tokenizer adds it again
+        return text
 
 
-def _strip_duplicate_bos(text: str, tokenizer: Any) -> str:
-    """A template that writes the BOS token itself would get a second one from the tokenizer."""
+def _added_bos(tokenizer: Any) -> str | None:
+    """The BOS token text when the tokenizer adds BOS itself: a chat template that also writes
+    it would give the prompt two."""
     bos = getattr(tokenizer, "bos_token", None)
-    if bos and text.startswith(bos):
-        ids = tokenizer("x").input_ids
-        if ids and ids[0] == tokenizer.bos_token_id:
-            return text[len(bos) :]
-    return text
+    if not bos:
+        return None
+    ids = tokenizer("x").input_ids
+    return bos if ids and ids[0] == tokenizer.bos_token_id else None

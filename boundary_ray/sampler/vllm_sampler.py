@@ -89,9 +89,7 @@ class VLLMSampler:
             apply_cpu_environment()
         from vllm import LLM
 
-        start = time.perf_counter()
         self.llm = LLM(**llm_kwargs)
-        self.start_s = time.perf_counter() - start
         self.ready_at = time.time()
         self.sampling = sampling
         self.loop = EngineLoop(self.llm.llm_engine)

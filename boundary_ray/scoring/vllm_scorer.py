@@ -10,7 +10,6 @@ come out with ``status`` 'too_long' or 'error' and a ``reason``; none is dropped
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import pyarrow as pa
@@ -34,9 +33,7 @@ class VLLMScorer:
             apply_cpu_environment()
         from vllm import LLM
 
-        start = time.perf_counter()
         self.llm = LLM(**llm_kwargs)
-        self.start_s = time.perf_counter() - start
         self.tokenizer = self.llm.get_tokenizer()
         self.max_model_len = int(self.llm.model_config.max_model_len)
 
