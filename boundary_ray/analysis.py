@@ -23,6 +23,7 @@ import pyarrow as pa
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.filesystem import is_local, open_lake
+from boundary_ray.lake.reader import arrow_dataset, lake_files, layout
 
 VIEWS_FILE = "views.sql"
 SCHEMA_FILE = "schema.yml"
@@ -141,20 +142,18 @@ def _create_views(con: Any, lake: str) -> None:
     """Run ``views.sql`` on ``con``, the four lake tables read as the lake allows.
 
     A table with no files yet becomes an empty view; on a URI lake each table is a
-    ``pyarrow.dataset`` instead. The views over those tables (``problem_outcomes``...) and
-    the macros after them run as written, in the order of the file.
+    ``pyarrow.dataset`` (``lake.reader.arrow_dataset``) instead. The views over those tables
+    (``problem_outcomes``...) and the macros after them run as written, in the order of the file.
     """
-    files = _lake_files(lake)
+    files = lake_files(lake)
     if not files["samples"]:
         raise BoundaryError(
-            f"lake {lake}: no samples yet (nothing matches samples/model=*/benchmark=*/*.parquet);"
+            f"lake {lake}: no samples yet (nothing matches samples/{layout('samples')});"
             " write some with `boundary run`"
         )
     local = is_local(lake)
     if local:
-        con.execute("set variable lake = ?", [_local_root(lake)])
-    else:
-        fs, root = open_lake(lake)
+        con.execute("set variable lake = ?", [open_lake(lake.removeprefix("file://"))[1]])
     for statement in con.extract_statements(_views_sql()):
         match = VIEW_NAME_RE.search(statement.query)
         table = match.group(1) if match else None
@@ -165,83 +164,8 @@ def _create_views(con: Any, lake: str) -> None:
         elif local:
             con.execute(statement.query)
         else:
-            con.register(table, _uri_dataset(fs, root, table, files[table]))
-
-
-def _uri_dataset(fs: Any, root: str, table: str, paths: list[str]) -> Any:
-    """``table`` of a URI lake (``s3://...``) as a ``pyarrow.dataset`` over its ``paths``."""
-    import pyarrow.dataset as ds
-
-    partitions = schema.PARTITIONS[table]
-    return ds.dataset(
-        [f"{root}/{table}/{path}" for path in paths],
-        schema=schema.TABLES[table],
-        format="parquet",
-        filesystem=fs,
-        partitioning=ds.partitioning(
-            pa.schema([(column, pa.string()) for column in partitions]), flavor="hive"
-        )
-        if partitions
-        else None,
-        partition_base_dir=f"{root}/{table}",
-    )
+            con.register(table, arrow_dataset(lake, table))
 
 
 def _views_sql() -> str:
     return (queries_dir() / VIEWS_FILE).read_text(encoding="utf-8")
-
-
-def _local_root(lake: str) -> str:
-    return open_lake(lake.removeprefix("file://"))[1]
-
-
-def table_pattern(table: str) -> re.Pattern[str]:
-    """Relative paths (under ``<lake>/<table>/``) of the files ``views.sql`` reads for ``table``."""
-    parts = [f"{column}=[^/]+" for column in schema.PARTITIONS[table]]
-    return re.compile("^" + "/".join([*parts, r"[^/]+\.parquet"]) + "$")
-
-
-def _lake_files(lake: str) -> dict[str, list[str]]:
-    """Per table, the data files' paths relative to ``<lake>/<table>``.
-
-    A ``.parquet`` file outside the layout (a folder without ``key=``, a file at the wrong
-    depth) is an error naming it rather than a silently ignored file.
-    """
-    import pyarrow.fs as pafs
-
-    if is_local(lake):
-        fs, root = pafs.LocalFileSystem(), _local_root(lake)
-    else:
-        fs, root = open_lake(lake)
-    try:
-        kind = fs.get_file_info(root).type
-    except OSError as exc:
-        raise BoundaryError(f"lake {lake}: cannot be read ({exc})") from exc
-    if kind == pafs.FileType.NotFound:
-        raise BoundaryError(f"lake {lake}: no such directory")
-    if kind != pafs.FileType.Directory:
-        raise BoundaryError(f"lake {lake}: not a directory")
-    files: dict[str, list[str]] = {}
-    for table in schema.TABLES:
-        selector = pafs.FileSelector(f"{root}/{table}", recursive=True, allow_not_found=True)
-        pattern = table_pattern(table)
-        found = []
-        for info in fs.get_file_info(selector):
-            relative = info.path[len(root) + len(table) + 2 :]
-            if info.type != pafs.FileType.File or not relative.endswith(".parquet"):
-                continue
-            if not pattern.match(relative):
-                raise BoundaryError(
-                    f"lake {lake}: {table}/{relative}: not where a {table} file belongs"
-                    f" (expected {table}/{_layout(table)})"
-                )
-            found.append(relative)
-        files[table] = sorted(found)
-    return files
-
-
-def _layout(table: str) -> str:
-    return "/".join([*(f"{column}=*" for column in schema.PARTITIONS[table]), "*.parquet"])
-
-
-# --- formatting -------------------------------------------------------------------------------

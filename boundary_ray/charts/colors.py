@@ -13,28 +13,16 @@ from boundary_ray.charts import theme
 
 
 def lake_models(lake: str) -> list[str]:
-    """Every model name that the lake holds samples or scores for, sorted.
+    """Every model name that the lake holds samples or scores for (scorers too), sorted.
 
     Read from the Hive partition folders (``samples/model=*``, ``scores/scorer=*/model=*``),
     so no Parquet file is opened.
     """
-    import pyarrow.fs as pafs
+    from boundary_ray.lake.reader import partition_values
 
-    from boundary_ray.lake.filesystem import open_lake
-
-    fs, root = open_lake(lake)
-    names: set[str] = set()
-    for folder in (f"{root}/samples", f"{root}/scores"):
-        selector = pafs.FileSelector(
-            folder, allow_not_found=True, recursive=folder.endswith("scores")
-        )
-        for info in fs.get_file_info(selector):
-            if info.type != pafs.FileType.Directory:
-                continue
-            leaf = info.path.rstrip("/").rsplit("/", 1)[-1]
-            key, sep, value = leaf.partition("=")
-            if sep and key in ("model", "scorer"):
-                names.add(value)
+    names = {p["model"] for p in partition_values(lake, "samples")}
+    for p in partition_values(lake, "scores"):
+        names |= {p["scorer"], p["model"]}
     return sorted(names)
 
 

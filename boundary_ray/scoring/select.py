@@ -7,8 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import open_lake
-from boundary_ray.lake.reader import list_files, read_table
+from boundary_ray.lake.reader import partition_values, read_table
 from boundary_ray.spec import ScoreSpec
 
 SAMPLE_COLUMNS = ["problem_id", "sample_idx", "response", "correct"]
@@ -16,14 +15,7 @@ SAMPLE_COLUMNS = ["problem_id", "sample_idx", "response", "correct"]
 
 def sample_partitions(lake: str) -> list[tuple[str, str]]:
     """Every ``(model, benchmark)`` with sample files in the lake, sorted."""
-    _, root = open_lake(lake)
-    prefix = f"{root}/samples/"
-    found = set()
-    for path in list_files(lake, "samples"):
-        parts = path[len(prefix) :].split("/")
-        if len(parts) >= 3 and parts[0].startswith("model=") and parts[1].startswith("benchmark="):
-            found.add((parts[0].removeprefix("model="), parts[1].removeprefix("benchmark=")))
-    return sorted(found)
+    return [(p["model"], p["benchmark"]) for p in partition_values(lake, "samples")]
 
 
 def selected_partitions(lake: str, score: ScoreSpec, where: str = "score") -> list[tuple[str, str]]:
