@@ -33,12 +33,17 @@ def _overrides(pairs: list[str] | None) -> dict[str, object]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from boundary_ray.pipeline import run_spec_file
-
     spec_path = args.spec or DEMO_SPEC
     overrides = _overrides(args.set)
     if args.lake:
         overrides["lake"] = args.lake
+    if getattr(args, "dry_run", False):
+        from boundary_ray.run_plan import format_plan, plan_spec_file
+
+        sys.stdout.write(format_plan(plan_spec_file(spec_path, overrides)))
+        return 0
+    from boundary_ray.pipeline import run_spec_file
+
     run_spec_file(spec_path, overrides=overrides, progress=not args.quiet)
     return 0
 
@@ -113,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="append", metavar="KEY=VALUE", help="override a spec key, e.g. sampling.n=4"
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the plan (models after series expansion, problems, samples to draw and "
+        "already in the lake) and stop: no Ray, no engine",
+    )
     run.set_defaults(func=cmd_run)
 
     demo = verbs.add_parser("demo", help="run the bundled offline demo (same as a bare `run`)")

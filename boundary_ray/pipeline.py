@@ -118,9 +118,8 @@ def build_requests(
     for bench in spec.benchmarks:
         by_id = {p["problem_id"]: p for p in problems[bench.name]}
         present = present_samples(spec.lake, model.name, bench.name)
-        for req in plan_requests(
-            by_id, present, spec.sampling.n, spec.sampling.seed, model.name, bench.name
-        ):
+        sampling = spec.sampling_for(model)  # the spec's, with the model's overrides
+        for req in plan_requests(by_id, present, sampling.n, sampling.seed, model.name, bench.name):
             problem = by_id[req.problem_id]
             rows.append(
                 {
@@ -161,13 +160,14 @@ def _sample_model(
     placement = plan_placement(spec.engine, cluster_gpus())
     batch = spec.engine.batch_size
     blocks = [requests.slice(i, batch) for i in range(0, requests.num_rows, batch)]
-    sampling = {k: v for k, v in asdict(spec.sampling).items() if k not in ("n", "seed")}
+    model_sampling = spec.sampling_for(model)
+    sampling = {k: v for k, v in asdict(model_sampling).items() if k not in ("n", "seed")}
     ds = ray.data.from_arrow(blocks)
     ds = ds.map_batches(
         VLLMSampler,
         fn_constructor_kwargs={
             "llm_kwargs": engine_kwargs(
-                spec.engine, model_path, placement.device, spec.sampling.seed
+                spec.engine, model_path, placement.device, model_sampling.seed
             ),
             "sampling": sampling,
             "device": placement.device,

@@ -37,6 +37,9 @@ class ModelSpec:
     role: str = "instruct"
     revision: str | None = None
     tags: dict[str, Any] = field(default_factory=dict)
+    # overrides of the spec's sampling for this model only ({temperature: 0.3}); a checkpoint
+    # series (boundary_ray/series.py) expands to such entries
+    sampling: dict[str, Any] = field(default_factory=dict)
 
     def check(self, where: str) -> None:
         _check_name(self.name, f"{where}.name")
@@ -209,6 +212,10 @@ class Spec:
         for i, bench in enumerate(self.benchmarks):
             bench.check(f"{where}.benchmarks[{i}]")
         self.sampling.check(f"{where}.sampling")
+        for i, model in enumerate(self.models):
+            if model.sampling:  # the model's overrides over the spec's sampling
+                here = f"{where}.models[{i}].sampling"
+                self.sampling_for(model, here).check(here)
         self.engine.check(f"{where}.engine")
         self.prompts.check(f"{where}.prompts")
         self.verify.check(f"{where}.verify")
@@ -217,6 +224,12 @@ class Spec:
         for scorer in self.score.scorers:
             if scorer not in names:
                 raise BoundaryError(f"{where}.score.scorers: {scorer!r} is not a model in models")
+
+    def sampling_for(self, model: ModelSpec, where: str = "sampling") -> SamplingSpec:
+        """The sampling of ``model``: the spec's, with the model's own overrides laid over it."""
+        if not model.sampling:
+            return self.sampling
+        return _build(SamplingSpec, {**dataclasses.asdict(self.sampling), **model.sampling}, where)
 
     def model(self, name: str) -> ModelSpec:
         """The model spec called ``name``."""
@@ -251,7 +264,15 @@ def load_spec(path: str | Path, overrides: Mapping[str, Any] | None = None) -> S
 
 
 def spec_from_dict(raw: Mapping[str, Any], where: str = "spec") -> Spec:
-    """Build and validate a ``Spec`` from a plain mapping (the parsed YAML)."""
+    """Build and validate a ``Spec`` from a plain mapping (the parsed YAML).
+
+    A model entry that names a checkpoint series expands here to one model per checkpoint
+    (``boundary_ray/series.py``).
+    """
+    from boundary_ray.series import expand_models
+
+    if isinstance(raw, Mapping) and "models" in raw:
+        raw = {**raw, "models": expand_models(raw["models"], f"{where}.models")}
     spec = _build(Spec, raw, where)
     spec.check(where)
     return spec
