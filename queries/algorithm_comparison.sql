@@ -1,0 +1,284 @@
+-- algorithm_comparison: RL algorithms trained from one base model, side by side (the paper's
+-- Figure 8, top, and Table 3): per algorithm its pass@1 and pass@K, the base model's pass@K,
+-- and the sampling-efficiency gap  gap = base pass@K - pass@1  (the paper's Delta_SE: how far
+-- one sample of the trained model stays below the base model's boundary; lower is better).
+--
+-- Output: benchmark, algorithm, model, step, base_model, k, problems, pass_at_1, pass_at_k,
+--         base_pass_at_1, base_pass_at_k, gap, gap_ci_low, gap_ci_high
+--   The compared models have role `rl_role`; algorithm = their tag `algorithm`, else their tag
+--   `series`, else the model's name. Per algorithm one model stands: the one tagged with step
+--   `step` if given, else the one with the largest step tag (untagged counts as smallest;
+--   ties go to the first name). Each is paired with every model of role `base_role` of the
+--   same `family` tag (no family tag: every base model), on the problems both attempted.
+--   k = `k` if given, else the smallest n among the base model and every compared model on the
+--   benchmark: one K per (benchmark, base model), so the algorithms compare at the same K.
+--   pass_at_k / base_pass_at_k / gap are null where some problem has fewer than k samples.
+--
+-- The interval on the gap is PAIRED over problems: a percentile bootstrap that resamples
+-- problems, and each drawn problem brings both its base-model and its trained-model outcome
+-- (both models resampled together), so what the two share (the problems' difficulty) cancels
+-- out of the gap's spread. Resample b draws m problems, draw j taking number
+-- hash(seed, b, j, benchmark) mod m: the same draws for every algorithm of a benchmark.
+--
+-- Parameters:
+--   benchmark  only this benchmark                    (default: all)
+--   step       compare the checkpoints of this step   (default: each algorithm's last step)
+--   k          the K of pass@K                         (default: the largest the samples allow)
+--   base_role  role of the reference models           (default: 'base')
+--   rl_role    role of the compared models            (default: 'rl')
+--   ci         confidence level of the gap's interval, e.g. 0.95 (default: none)
+--   bootstrap  resamples for the interval             (default: 1000)
+--   seed       seed of the resampling                 (default: 0)
+
+with
+
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+problem_outcomes as (
+    select
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where getvariable('benchmark') is null
+        or problem_outcomes.benchmark = getvariable('benchmark')
+),
+
+-- one row per model, from its latest run (views.sql); tags is a JSON object
+latest_models as (
+    select
+        latest_models.model,
+        latest_models.role,
+        try_cast(json_extract_string(latest_models.tags, '$.step') as bigint) as step,
+        json_extract_string(latest_models.tags, '$.family') as family,
+        coalesce(
+            json_extract_string(latest_models.tags, '$.algorithm'),
+            json_extract_string(latest_models.tags, '$.series'),
+            latest_models.model
+        ) as algorithm
+    from latest_models
+),
+
+-- the one model that stands for each algorithm
+compared_models as (
+    select
+        ranked.model,
+        ranked.algorithm,
+        ranked.step,
+        ranked.family
+    from (
+        select
+            latest_models.*,
+            row_number() over (
+                partition by latest_models.algorithm
+                order by latest_models.step desc nulls last, latest_models.model
+            ) as rank
+        from latest_models
+        where latest_models.role = coalesce(getvariable('rl_role'), 'rl')
+            and (getvariable('step') is null or latest_models.step = getvariable('step'))
+    ) as ranked
+    where ranked.rank = 1
+),
+
+base_models as (
+    select
+        latest_models.model,
+        latest_models.family
+    from latest_models
+    where latest_models.role = coalesce(getvariable('base_role'), 'base')
+),
+
+model_pairs as (
+    select
+        compared_models.model,
+        compared_models.algorithm,
+        compared_models.step,
+        base_models.model as base_model
+    from compared_models
+    inner join base_models
+        on base_models.model <> compared_models.model
+        and (
+            compared_models.family is null
+            or base_models.family is null
+            or base_models.family = compared_models.family
+        )
+),
+
+-- one row per problem both models attempted
+paired_problems as (
+    select
+        base.benchmark,
+        model_pairs.algorithm,
+        model_pairs.model,
+        model_pairs.step,
+        model_pairs.base_model,
+        base.problem_id,
+        compared.n,
+        compared.c,
+        base.n as base_n,
+        base.c as base_c
+    from model_pairs
+    inner join problem_outcomes as base
+        on base.model = model_pairs.base_model
+    inner join problem_outcomes as compared
+        on compared.model = model_pairs.model
+        and compared.benchmark = base.benchmark
+        and compared.problem_id = base.problem_id
+),
+
+-- K: the given k, else the smallest n of the base model and every compared model
+largest_k as (
+    select
+        paired_problems.benchmark,
+        paired_problems.base_model,
+        coalesce(
+            cast(getvariable('k') as bigint),
+            least(min(paired_problems.n), min(paired_problems.base_n))
+        ) as k
+    from paired_problems
+    group by all
+),
+
+-- pass@k by the unbiased estimator of Chen et al. 2021 (pass_at_k_estimate in views.sql); at
+-- k = 1 it is c / n. Null where a problem has fewer than k samples.
+per_problem_pass as (
+    select
+        paired_problems.*,
+        largest_k.k,
+        paired_problems.c / paired_problems.n as pass_at_1,
+        case
+            when paired_problems.n >= largest_k.k
+                then pass_at_k_estimate(paired_problems.n, paired_problems.c, largest_k.k)
+        end as pass_at_k,
+        paired_problems.base_c / paired_problems.base_n as base_pass_at_1,
+        case
+            when paired_problems.base_n >= largest_k.k
+                then pass_at_k_estimate(paired_problems.base_n, paired_problems.base_c, largest_k.k)
+        end as base_pass_at_k,
+        row_number() over (
+            partition by paired_problems.benchmark, paired_problems.base_model, paired_problems.model
+            order by paired_problems.problem_id
+        ) - 1 as problem_no
+    from paired_problems
+    inner join largest_k
+        on largest_k.benchmark = paired_problems.benchmark
+        and largest_k.base_model = paired_problems.base_model
+),
+
+point_estimate as (
+    select
+        per_problem_pass.benchmark,
+        per_problem_pass.algorithm,
+        per_problem_pass.model,
+        per_problem_pass.step,
+        per_problem_pass.base_model,
+        per_problem_pass.k,
+        count(*) as problems,
+        avg(per_problem_pass.pass_at_1) as pass_at_1,
+        -- a mean over every problem or none: null when some problem lacks k samples
+        case
+            when count(per_problem_pass.pass_at_k) = count(*) then avg(per_problem_pass.pass_at_k)
+        end as pass_at_k,
+        avg(per_problem_pass.base_pass_at_1) as base_pass_at_1,
+        case
+            when count(per_problem_pass.base_pass_at_k) = count(*)
+                then avg(per_problem_pass.base_pass_at_k)
+        end as base_pass_at_k
+    from per_problem_pass
+    group by all
+),
+
+-- the paired bootstrap, only when `ci` is set (see the header)
+resamples as (
+    select resample.b
+    from range(
+        case when getvariable('ci') is null then 0 else coalesce(getvariable('bootstrap'), 1000) end
+    ) as resample(b)
+),
+
+draws as (
+    select
+        point_estimate.benchmark,
+        point_estimate.base_model,
+        point_estimate.model,
+        point_estimate.problems,
+        resamples.b,
+        unnest(range(point_estimate.problems)) as j
+    from point_estimate
+    cross join resamples
+    where point_estimate.base_pass_at_k is not null
+),
+
+draw_counts as (
+    select
+        draws.benchmark,
+        draws.base_model,
+        draws.model,
+        draws.b,
+        -- the seed is cast so that `set variable seed = 0` (an integer) and 0 as a bigint
+        -- hash alike
+        hash(cast(coalesce(getvariable('seed'), 0) as bigint), draws.b, draws.j, draws.benchmark)
+            % draws.problems as problem_no,
+        count(*) as times_drawn
+    from draws
+    group by all
+),
+
+-- one drawn problem carries both models' outcomes: the gap of the resample is the weighted
+-- mean of the per-problem gaps
+resample_gaps as (
+    select
+        per_problem_pass.benchmark,
+        per_problem_pass.base_model,
+        per_problem_pass.model,
+        draw_counts.b,
+        sum(draw_counts.times_drawn * (per_problem_pass.base_pass_at_k - per_problem_pass.pass_at_1))
+            / sum(draw_counts.times_drawn) as gap
+    from draw_counts
+    inner join per_problem_pass
+        on per_problem_pass.benchmark = draw_counts.benchmark
+        and per_problem_pass.base_model = draw_counts.base_model
+        and per_problem_pass.model = draw_counts.model
+        and per_problem_pass.problem_no = draw_counts.problem_no
+    group by all
+),
+
+-- the interval holds the central `ci` share of the resample gaps (quantile_cont needs a
+-- non-null constant even when `ci` is unset and this CTE is empty, hence the coalesce)
+intervals as (
+    select
+        resample_gaps.benchmark,
+        resample_gaps.base_model,
+        resample_gaps.model,
+        quantile_cont(resample_gaps.gap, (1 - coalesce(getvariable('ci'), 0.95)) / 2) as gap_ci_low,
+        quantile_cont(resample_gaps.gap, 1 - (1 - coalesce(getvariable('ci'), 0.95)) / 2) as gap_ci_high
+    from resample_gaps
+    group by all
+),
+
+final as (
+    select
+        point_estimate.benchmark,
+        point_estimate.algorithm,
+        point_estimate.model,
+        point_estimate.step,
+        point_estimate.base_model,
+        point_estimate.k,
+        point_estimate.problems,
+        point_estimate.pass_at_1,
+        point_estimate.pass_at_k,
+        point_estimate.base_pass_at_1,
+        point_estimate.base_pass_at_k,
+        point_estimate.base_pass_at_k - point_estimate.pass_at_1 as gap,
+        intervals.gap_ci_low,
+        intervals.gap_ci_high
+    from point_estimate
+    left join intervals
+        on intervals.benchmark = point_estimate.benchmark
+        and intervals.base_model = point_estimate.base_model
+        and intervals.model = point_estimate.model
+    order by point_estimate.benchmark, point_estimate.base_model, point_estimate.algorithm
+)
+
+select * from final

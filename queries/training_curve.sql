@@ -1,0 +1,191 @@
+-- training_curve: pass@1 and pass@K of each checkpoint of a training run, per step, beside
+-- its base model's pass@K (the paper's Figure 8, bottom, and Table 4): does RL training move
+-- pass@1 up while pass@K at large K stays at, or falls below, the base model's?
+--
+-- Output: benchmark, series, step, model, role, k, problems, pass_at_1, pass_at_k,
+--         base_model, base_pass_at_1, base_pass_at_k
+--   A checkpoint is any model whose tags carry an integer `step` (a checkpoint series in the
+--   spec tags each of its models with `series` and `step`). series = its tag `series`, else
+--   its tag `algorithm`, else the model's name.
+--   Each checkpoint is paired with every model of role `base_role` of the same `family` tag
+--   (a model without a family tag pairs with every base model) and measured on the problems
+--   both attempted; without a base model, on all its problems, and base_* are null.
+--   k = `k` if given, else the largest k that every checkpoint of the series and its base
+--   model allow on the benchmark (the smallest n among them), so one K holds along a curve.
+--   pass_at_k / base_pass_at_k are null where some problem has fewer than k samples.
+--   Roles and tags come from each model's latest `models` row.
+--
+-- Parameters:
+--   series     only this series                      (default: all)
+--   benchmark  only this benchmark                   (default: all)
+--   k          the K of pass@K                        (default: the largest the samples allow)
+--   base_role  role of the reference models          (default: 'base')
+
+with
+
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+problem_outcomes as (
+    select
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where getvariable('benchmark') is null
+        or problem_outcomes.benchmark = getvariable('benchmark')
+),
+
+-- one row per model, from its latest run (views.sql); tags is a JSON object
+latest_models as (
+    select
+        latest_models.model,
+        latest_models.role,
+        try_cast(json_extract_string(latest_models.tags, '$.step') as bigint) as step,
+        json_extract_string(latest_models.tags, '$.family') as family,
+        coalesce(
+            json_extract_string(latest_models.tags, '$.series'),
+            json_extract_string(latest_models.tags, '$.algorithm'),
+            latest_models.model
+        ) as series
+    from latest_models
+),
+
+checkpoints as (
+    select
+        latest_models.model,
+        latest_models.role,
+        latest_models.step,
+        latest_models.family,
+        latest_models.series
+    from latest_models
+    where latest_models.step is not null
+        and (getvariable('series') is null or latest_models.series = getvariable('series'))
+),
+
+base_models as (
+    select
+        latest_models.model,
+        latest_models.family
+    from latest_models
+    where latest_models.role = coalesce(getvariable('base_role'), 'base')
+),
+
+-- each checkpoint with each base model of its family (or none: base_model null)
+model_pairs as (
+    select
+        checkpoints.model,
+        checkpoints.role,
+        checkpoints.step,
+        checkpoints.series,
+        base_models.model as base_model
+    from checkpoints
+    left join base_models
+        on base_models.model <> checkpoints.model
+        and (
+            checkpoints.family is null
+            or base_models.family is null
+            or base_models.family = checkpoints.family
+        )
+),
+
+-- one row per problem the checkpoint attempted (and its base model too, when it has one)
+paired_problems as (
+    select
+        checkpoint.benchmark,
+        model_pairs.series,
+        model_pairs.step,
+        model_pairs.model,
+        model_pairs.role,
+        model_pairs.base_model,
+        checkpoint.problem_id,
+        checkpoint.n,
+        checkpoint.c,
+        base.n as base_n,
+        base.c as base_c
+    from model_pairs
+    inner join problem_outcomes as checkpoint
+        on checkpoint.model = model_pairs.model
+    left join problem_outcomes as base
+        on base.model = model_pairs.base_model
+        and base.benchmark = checkpoint.benchmark
+        and base.problem_id = checkpoint.problem_id
+    where model_pairs.base_model is null or base.problem_id is not null
+),
+
+-- K: the given k, else the smallest n of the series' checkpoints and their base model on the
+-- benchmark (every problem of every point of the curve then has at least K samples)
+largest_k as (
+    select
+        paired_problems.benchmark,
+        paired_problems.series,
+        paired_problems.base_model,
+        coalesce(
+            cast(getvariable('k') as bigint),
+            least(min(paired_problems.n), coalesce(min(paired_problems.base_n), min(paired_problems.n)))
+        ) as k
+    from paired_problems
+    group by all
+),
+
+-- pass@k by the unbiased estimator of Chen et al. 2021 (pass_at_k_estimate in views.sql); at
+-- k = 1 it is c / n. Null where a problem has fewer than k samples.
+per_problem_pass as (
+    select
+        paired_problems.*,
+        largest_k.k,
+        paired_problems.c / paired_problems.n as pass_at_1,
+        case
+            when paired_problems.n >= largest_k.k
+                then pass_at_k_estimate(paired_problems.n, paired_problems.c, largest_k.k)
+        end as pass_at_k,
+        paired_problems.base_c / paired_problems.base_n as base_pass_at_1,
+        case
+            when paired_problems.base_n >= largest_k.k
+                then pass_at_k_estimate(paired_problems.base_n, paired_problems.base_c, largest_k.k)
+        end as base_pass_at_k
+    from paired_problems
+    inner join largest_k
+        on largest_k.benchmark = paired_problems.benchmark
+        and largest_k.series = paired_problems.series
+        and largest_k.base_model is not distinct from paired_problems.base_model
+),
+
+final as (
+    select
+        per_problem_pass.benchmark,
+        per_problem_pass.series,
+        per_problem_pass.step,
+        per_problem_pass.model,
+        per_problem_pass.role,
+        per_problem_pass.k,
+        count(*) as problems,
+        avg(per_problem_pass.pass_at_1) as pass_at_1,
+        -- a mean over every problem or none: null when some problem lacks k samples
+        case
+            when count(per_problem_pass.pass_at_k) = count(*) then avg(per_problem_pass.pass_at_k)
+        end as pass_at_k,
+        per_problem_pass.base_model,
+        avg(per_problem_pass.base_pass_at_1) as base_pass_at_1,
+        case
+            when count(per_problem_pass.base_pass_at_k) = count(*)
+                then avg(per_problem_pass.base_pass_at_k)
+        end as base_pass_at_k
+    from per_problem_pass
+    group by
+        per_problem_pass.benchmark,
+        per_problem_pass.series,
+        per_problem_pass.step,
+        per_problem_pass.model,
+        per_problem_pass.role,
+        per_problem_pass.k,
+        per_problem_pass.base_model
+    order by
+        per_problem_pass.benchmark,
+        per_problem_pass.series,
+        per_problem_pass.base_model,
+        per_problem_pass.step,
+        per_problem_pass.model
+)
+
+select * from final
