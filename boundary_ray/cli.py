@@ -49,10 +49,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from boundary_ray.analysis import run_query
     from boundary_ray.formatting import format_table
 
-    table = run_query(args.name, args.lake, _params(args.param))
+    if args.name.endswith(".sql"):  # a SQL file over the lake's views (Lake.sql in Python)
+        from boundary_ray.api import run_sql
+
+        path = Path(args.name)
+        if not path.is_file():
+            raise BoundaryError(f"{args.name}: no such SQL file")
+        if args.param:
+            raise BoundaryError(f"--param: only for the named queries, not {args.name}")
+        table = run_sql(path.read_text(encoding="utf-8"), args.lake)
+    else:
+        from boundary_ray.analysis import run_query
+
+        table = run_query(args.name, args.lake, _params(args.param))
     sys.stdout.write(format_table(table, args.format, args.out))
     return 0
 
@@ -83,9 +94,29 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    if args.task == "process":
+        return _verify_process(args)
+    if args.lake or args.input is None:
+        raise BoundaryError(f"verify {args.task}: give one IN.jsonl (--lake is for `verify process`)")
     from boundary_ray.verifiers.offline import verify_jsonl
 
     for result in verify_jsonl(args.task, args.input, timeout_s=args.timeout):
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def _verify_process(args: argparse.Namespace) -> int:
+    if (args.lake is None) == (args.input is None):
+        raise BoundaryError("verify process: give either IN.jsonl or --lake DIR")
+    if args.lake is not None:
+        from boundary_ray.lake.process import format_counts, verify_process_lake
+
+        sys.stdout.write(format_counts(verify_process_lake(args.lake)))
+        return 0
+    from boundary_ray.verifiers.process_offline import verify_process_jsonl
+
+    for result in verify_process_jsonl(args.input, timeout_s=args.timeout):
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
     return 0
@@ -101,6 +132,41 @@ def cmd_models(args: argparse.Namespace) -> int:
     names = args.names or list(BUILTIN_MODELS)
     for name in names:
         print(prepare_builtin(name.removeprefix("builtin:")))
+    return 0
+
+
+def cmd_lake_compact(args: argparse.Namespace) -> int:
+    from boundary_ray.lake.compact import compact_lake
+
+    for result in compact_lake(args.lake, args.table, _params(args.partition), args.target_mb):
+        done = f"{result.files_before} files -> {result.files_after}"
+        why = (
+            f" (skipped: {result.skipped})"
+            if result.skipped
+            else f", {result.rows_merged} rows merged"
+        )
+        print(f"{result.partition}: {done}{why}")
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from boundary_ray.formatting import format_table
+    from boundary_ray.lake.reader import lake_root
+    from boundary_ray.lake.runs import list_runs
+
+    lake_root(args.lake)
+    table = list_runs(args.lake)
+    if args.format == "table":
+        table = table.drop_columns(["counters"])
+    sys.stdout.write(format_table(table, args.format))
+    return 0
+
+
+def cmd_lake_upgrade(args: argparse.Namespace) -> int:
+    from boundary_ray.lake.upgrade import upgrade_lake
+
+    for line in upgrade_lake(args.lake, dry_run=args.dry_run):
+        print(line)
     return 0
 
 
@@ -133,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_run, spec=None)
 
     query = verbs.add_parser("query", help="run one of queries/*.sql over a lake")
-    query.add_argument("name", help="query name, e.g. pass_at_k")
+    query.add_argument(
+        "name", help="query name, e.g. pass_at_k, or FILE.sql: any SQL over the lake's views"
+    )
     query.add_argument("--lake", default="./lake")
     query.add_argument("--param", action="append", metavar="KEY=VALUE")
     query.add_argument(
@@ -161,11 +229,49 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", action="store_true")
     score.set_defaults(func=cmd_score)
 
-    verify = verbs.add_parser("verify", help="re-grade responses offline from JSONL")
-    verify.add_argument("task", choices=["math", "code"])
-    verify.add_argument("input", help="JSONL file ('-' for stdin)")
+    verify = verbs.add_parser(
+        "verify",
+        help="re-grade responses offline from JSONL; `verify process --lake DIR` recomputes "
+        "a lake's process verdicts (appended to its process/ table)",
+    )
+    verify.add_argument("task", choices=["math", "code", "process"])
+    verify.add_argument("input", nargs="?", help="JSONL file ('-' for stdin)")
+    verify.add_argument("--lake", help="process only: judge every sample of this lake")
     verify.add_argument("--timeout", type=float, default=None, help="per-sample seconds")
     verify.set_defaults(func=cmd_verify)
+
+    lake = verbs.add_parser(
+        "lake", help="maintain a lake (compact small files, upgrade an older one)"
+    )
+    lake_verbs = lake.add_subparsers(dest="lake_verb", required=True)
+    compact = lake_verbs.add_parser(
+        "compact",
+        help="merge each partition's small files into row-group-sized files, atomically "
+        "(safe beside a running job; local or mounted lakes)",
+    )
+    compact.add_argument("--lake", default="./lake")
+    compact.add_argument("--table", default="samples", help="problems, models, samples or scores")
+    compact.add_argument(
+        "--partition", action="append", metavar="KEY=VALUE", help="only these, e.g. model=m"
+    )
+    compact.add_argument(
+        "--target-mb", type=float, default=128.0, help="uncompressed MB per merged file"
+    )
+    compact.set_defaults(func=cmd_lake_compact)
+    upgrade = lake_verbs.add_parser(
+        "upgrade",
+        help="rewrite files of an older lake that reading as-is cannot handle (idempotent)",
+    )
+    upgrade.add_argument("--lake", default="./lake")
+    upgrade.add_argument("--dry-run", action="store_true", help="say what it would rewrite")
+    upgrade.set_defaults(func=cmd_lake_upgrade)
+
+    runs = verbs.add_parser(
+        "runs", help="the lake's runs: state (running, done, interrupted, failed), times, counts"
+    )
+    runs.add_argument("--lake", default="./lake")
+    runs.add_argument("--format", default="table", choices=["table", "csv", "json", "markdown"])
+    runs.set_defaults(func=cmd_runs)
 
     models = verbs.add_parser("models", help="prepare the bundled offline models")
     models.add_argument("action", choices=["prepare", "list"])

@@ -2,7 +2,9 @@
 
 A reader globbing ``**/*.parquet`` never sees a half-written file: temp files end in ``.tmp``.
 File names are derived from the rows' keys, so a retried write of the same rows replaces its
-own file instead of adding a duplicate.
+own file instead of adding a duplicate. On a local or mounted lake each file is added under the
+partition's shared lock (``lake/locks.py``), so ``boundary lake compact`` never swaps a folder
+under a half-finished write.
 """
 
 from __future__ import annotations
@@ -10,20 +12,26 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from boundary_ray import schema
 from boundary_ray.lake.filesystem import open_lake
+from boundary_ray.lake.locks import lock_path, partition_lock
 
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "problems": ("benchmark", "problem_id"),
     "models": ("model", "run_id"),
     "samples": ("model", "benchmark", "problem_id", "sample_idx"),
     "scores": ("scorer", "model", "benchmark", "problem_id", "sample_idx"),
+    # appended tables: a recomputation or a relabelling is a new file, never a rewrite
+    "process": ("model", "benchmark", "problem_id", "sample_idx", "verified_at"),
+    "labels": ("model", "benchmark", "problem_id", "sample_idx", "at"),
 }
 
 
@@ -50,15 +58,24 @@ def write_table(lake: str, table: str, data: pa.Table) -> list[str]:
         folder = "/".join(
             [root, table] + [f"{k}={v}" for k, v in zip(partitions, values, strict=True)]
         )
-        fs.create_dir(folder, recursive=True)
         body = part.select(schema.file_schema(table).names)
         final = f"{folder}/part-{_content_name(table, part)}.parquet"
         tmp = f"{final}.{uuid.uuid4().hex[:8]}.tmp"
-        with fs.open_output_stream(tmp) as sink:
-            pq.write_table(body, sink, compression="zstd")
-        fs.move(tmp, final)
+        with _writing(fs, root, table, folder):  # compaction waits while a file is half-written
+            fs.create_dir(folder, recursive=True)
+            with fs.open_output_stream(tmp) as sink:
+                pq.write_table(body, sink, compression="zstd")
+            fs.move(tmp, final)
         written.append(final)
     return written
+
+
+def _writing(fs: pafs.FileSystem, root: str, table: str, folder: str) -> Any:
+    """The partition's lock, held shared while a file is added (local lakes; see lake/locks.py)."""
+    if not isinstance(fs, pafs.LocalFileSystem):
+        return nullcontext(True)
+    partition = folder[len(root) + len(table) + 2 :]
+    return partition_lock(lock_path(root, table, partition), exclusive=False)
 
 
 class ParquetLakeWriter:
