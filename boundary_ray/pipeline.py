@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from boundary_ray.benchmarks import load_problems
 from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.compact import check_compactable, compact_run
 from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.plan import plan_requests, present_samples
@@ -47,6 +48,8 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     spec = replace(spec, lake=absolute_lake(spec.lake))
     problems = {b.name: load_problems(b) for b in spec.benchmarks}  # bad input fails here, early
     sources = {m.name: resolve_model_source(m.source) for m in spec.models}
+    if spec.lake_options.compact:
+        check_compactable(spec.lake)  # an object-store lake fails now, not after sampling
     run_id = new_run_id()
     manifest = RunManifest(spec.lake, run_id, spec)
     with manifest.guard():
@@ -63,7 +66,15 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
         else:
             results = [_sample_model(spec, run_id, m, src, problems, progress) for m, src in jobs]
         counters = {m.name: r for m, r in zip(spec.models, results, strict=True)}
-    manifest.finish("done", counters=counters)
+        extra = {}
+        if spec.lake_options.compact:  # this run's own partitions, as `boundary lake compact`
+            extra["compaction"] = compact_run(
+                spec.lake,
+                [m.name for m in spec.models],
+                [b.name for b in spec.benchmarks],
+                spec.lake_options.compact_target_mb,
+            )
+    manifest.finish("done", counters=counters, **extra)
     if progress:
         _print_summary(spec, run_id)
     return {"run_id": run_id, "counters": counters}
@@ -131,6 +142,7 @@ def build_requests(
                     "question": problem["question"],
                     "answer": problem.get("answer"),
                     "tests": problem.get("tests"),
+                    "meta": problem.get("meta"),
                     "prompt": prompts.render(problem["question"], problem["task"]),
                     "first_idx": req.first_idx,
                     "n_new": req.n_new,

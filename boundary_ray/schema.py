@@ -9,6 +9,15 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+# The lake's schema version, recorded in every run manifest (``lake_schema_version``).
+# Schemas evolve by addition only (as Iceberg and Delta Lake do): a column is added, never
+# renamed or retyped, and readers fill what an older file lacks with null. Bump this when a
+# table or column is added, and say here what the version brought:
+#   1  manifests carry no version; samples files lack cum_logprob, answer_rule, verdict_reason
+#   2  lake_schema_version in run manifests; new files hold every column declared here
+# `boundary lake upgrade` rewrites what reading as-is cannot handle (boundary_ray/lake/upgrade.py).
+LAKE_SCHEMA_VERSION = 2
+
 PROBLEMS = pa.schema(
     [
         ("benchmark", pa.string()),

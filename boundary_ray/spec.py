@@ -187,6 +187,20 @@ class ScoreSpec:
 
 
 @dataclass(frozen=True)
+class LakeOptionsSpec:
+    """What a run does to the lake when it finishes: ``compact: true`` merges the small files of
+    the partitions it wrote (as ``boundary lake compact`` does; local or mounted lakes only),
+    into files of about ``compact_target_mb`` uncompressed MB."""
+
+    compact: bool = False
+    compact_target_mb: float = 128.0
+
+    def check(self, where: str) -> None:
+        if self.compact_target_mb <= 0:
+            raise BoundaryError(f"{where}.compact_target_mb: must be > 0")
+
+
+@dataclass(frozen=True)
 class Spec:
     """A whole run: models x benchmarks x sampling, and where the lake lives."""
 
@@ -199,6 +213,7 @@ class Spec:
     prompts: PromptSpec = field(default_factory=PromptSpec)
     verify: VerifySpec = field(default_factory=VerifySpec)
     score: ScoreSpec = field(default_factory=ScoreSpec)
+    lake_options: LakeOptionsSpec = field(default_factory=LakeOptionsSpec)
 
     def check(self, where: str = "spec") -> None:
         if not self.models:
@@ -220,6 +235,7 @@ class Spec:
         self.prompts.check(f"{where}.prompts")
         self.verify.check(f"{where}.verify")
         self.score.check(f"{where}.score")
+        self.lake_options.check(f"{where}.lake_options")
         names = {m.name for m in self.models}
         for scorer in self.score.scorers:
             if scorer not in names:

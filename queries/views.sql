@@ -12,10 +12,18 @@
 --
 -- Partition columns (model, benchmark, scorer) live only in the Hive path, never in the
 -- files; hive_types_autocast = false keeps them strings (a benchmark named "2024" stays
--- '2024'). union_by_name lets files written before a column was added sit beside newer
--- ones. The globs name the partition keys and end in .parquet, so temp files (*.tmp) and
+-- '2024'). The globs name the partition keys and end in .parquet, so temp files (*.tmp) and
 -- stray folders are never read. Columns are listed explicitly, in the order of
 -- boundary_ray/schema.py: other queries rely on these names.
+--
+-- Lakes outlive versions: columns are only ever added (boundary_ray/schema.py,
+-- LAKE_SCHEMA_VERSION), and a file written before a column existed reads it as null.
+-- union_by_name does that among the files; for a column that no file holds yet (a lake
+-- written entirely by an older version), each table view unions its files `by name` with a
+-- typed empty relation (`... where false`) that declares every column with its type. So the
+-- views stay plain SQL that the DuckDB CLI reads on its own, and a new column is added in
+-- schema.py and in that relation (tests/lake/test_old_lakes.py checks they agree). DuckDB
+-- still pushes filters on partition columns through the union down to the file globs.
 --
 -- latest_models and problem_outcomes read only the table views above them, never the files:
 -- they work the same over a lake that `boundary query` reads through pyarrow (s3://...).
@@ -33,9 +41,21 @@ select
     answer,
     tests,
     meta
-from read_parquet(
-    getvariable('lake') || '/problems/benchmark=*/*.parquet',
-    hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+from (
+    select * from read_parquet(
+        getvariable('lake') || '/problems/benchmark=*/*.parquet',
+        hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+    )
+    union all by name
+    select
+        null::varchar as benchmark,
+        null::varchar as problem_id,
+        null::varchar as task,
+        null::varchar as question,
+        null::varchar as answer,
+        null::varchar as tests,
+        null::varchar as meta
+    where false
 );
 
 create or replace view models as
@@ -47,9 +67,21 @@ select
     role,
     tags,
     run_id
-from read_parquet(
-    getvariable('lake') || '/models/*.parquet',
-    hive_partitioning = false, union_by_name = true
+from (
+    select * from read_parquet(
+        getvariable('lake') || '/models/*.parquet',
+        hive_partitioning = false, union_by_name = true
+    )
+    union all by name
+    select
+        null::varchar as model,
+        null::varchar as source,
+        null::varchar as revision,
+        null::varchar as prompt,
+        null::varchar as role,
+        null::varchar as tags,
+        null::varchar as run_id
+    where false
 );
 
 -- latest_models: one row per model, the values of its latest run (a model is written once
@@ -85,9 +117,31 @@ select
     verdict,
     verdict_reason,
     verify_ms
-from read_parquet(
-    getvariable('lake') || '/samples/model=*/benchmark=*/*.parquet',
-    hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+from (
+    select * from read_parquet(
+        getvariable('lake') || '/samples/model=*/benchmark=*/*.parquet',
+        hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+    )
+    union all by name
+    select
+        null::varchar as model,
+        null::varchar as benchmark,
+        null::varchar as problem_id,
+        null::integer as sample_idx,
+        null::varchar as run_id,
+        null::bigint as seed,
+        null::varchar as prompt,
+        null::varchar as response,
+        null::integer as response_tokens,
+        null::double as cum_logprob,
+        null::varchar as finish_reason,
+        null::varchar as extracted_answer,
+        null::varchar as answer_rule,
+        null::boolean as correct,
+        null::varchar as verdict,
+        null::varchar as verdict_reason,
+        null::double as verify_ms
+    where false
 );
 
 -- problem_outcomes: one row per (model, benchmark, problem_id) that has samples.
@@ -134,7 +188,23 @@ select
     perplexity,
     status,
     reason
-from read_parquet(
-    getvariable('lake') || '/scores/scorer=*/model=*/benchmark=*/*.parquet',
-    hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+from (
+    select * from read_parquet(
+        getvariable('lake') || '/scores/scorer=*/model=*/benchmark=*/*.parquet',
+        hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+    )
+    union all by name
+    select
+        null::varchar as scorer,
+        null::varchar as model,
+        null::varchar as benchmark,
+        null::varchar as problem_id,
+        null::integer as sample_idx,
+        null::varchar as run_id,
+        null::integer as response_tokens,
+        null::double as logprob_sum,
+        null::double as perplexity,
+        null::varchar as status,
+        null::varchar as reason
+    where false
 );

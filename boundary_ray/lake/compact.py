@@ -41,6 +41,7 @@ is missing, compaction stops with a one-line error before touching anything.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import uuid
@@ -87,11 +88,7 @@ def compact_lake(
     if unknown:
         keys = ", ".join(schema.PARTITIONS[table]) or "none"
         raise BoundaryError(f"--partition {unknown[0]}: {table} has no such key (keys: {keys})")
-    if not is_local(lake):
-        raise BoundaryError(
-            f"lake {lake}: compaction needs a local or mounted lake; an object store cannot swap"
-            " a folder atomically (write larger batches there instead: engine.batch_size)"
-        )
+    check_compactable(lake)
     if target_mb <= 0:
         raise BoundaryError(f"--target-mb {target_mb}: must be > 0")
     root = str(Path(lake.removeprefix("file://")).expanduser().resolve())
@@ -102,6 +99,29 @@ def compact_lake(
         compact_partition(root, table, rel, int(target_mb * 2**20), step)
         for rel in partition_folders(root, table, partition or {})
     ]
+
+
+def check_compactable(lake: str) -> None:
+    """Raise ``BoundaryError`` for a lake compaction cannot swap atomically (object stores)."""
+    if not is_local(lake):
+        raise BoundaryError(
+            f"lake {lake}: compaction needs a local or mounted lake; an object store cannot swap"
+            " a folder atomically (write larger batches there instead: engine.batch_size)"
+        )
+
+
+def compact_run(
+    lake: str, models: list[str], benchmarks: list[str], target_mb: float
+) -> list[dict[str, object]]:
+    """Compact the ``samples`` partitions a run wrote (its models x benchmarks), for the
+    run's manifest: one dict per partition."""
+    results = []
+    for model in models:
+        for bench in benchmarks:
+            results += compact_lake(
+                lake, "samples", {"model": model, "benchmark": bench}, target_mb
+            )
+    return [dataclasses.asdict(r) for r in results]
 
 
 def partition_folders(root: str, table: str, wanted: dict[str, str]) -> list[str]:

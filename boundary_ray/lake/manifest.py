@@ -1,11 +1,20 @@
-"""The run manifest ``runs/<run_id>.json``: spec, versions, host, times, status, counters."""
+"""The run manifest ``runs/<run_id>.json``: spec, versions, host, times, status, counters.
+
+Each manifest records the lake schema version that wrote it (``lake_schema_version``) and who
+runs it: host name, boot id, pid and the pid's start time, so that a reader on the same host
+can tell a live run from a dead one, and a heartbeat (``heartbeat_at``, rewritten every
+``heartbeat_s`` while the run lives) with a lease (``lease_s``), so that a reader on another
+host can (``lake/runs.py`` decides the state).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import platform
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,7 +23,11 @@ from importlib import metadata
 from typing import Any
 
 from boundary_ray.lake.filesystem import open_lake
+from boundary_ray.schema import LAKE_SCHEMA_VERSION
 from boundary_ray.spec import Spec
+
+HEARTBEAT_S = 30.0  # how often a live run rewrites heartbeat_at
+LEASE_S = 300.0  # a running manifest whose heartbeat is older than this is interrupted
 
 VERSIONED = (
     "boundary-ray",
@@ -44,32 +57,108 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-class RunManifest:
-    """Writes and updates one run's manifest (whole-file writes: temp name, then rename)."""
+def boot_id() -> str | None:
+    """This machine's boot id (Linux), which changes at every boot; None elsewhere."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            return handle.read().strip() or None
+    except OSError:
+        return None
 
-    def __init__(self, lake: str, run_id: str, spec: Spec, command: str = "run") -> None:
+
+def process_start(pid: int) -> int | None:
+    """When process ``pid`` started, in clock ticks since boot (Linux); None if gone or unknown.
+
+    With the boot id it tells a live run's process from a later one that reuses its pid.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            stat = handle.read()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()  # the command name may hold spaces
+    if not fields or fields[0] in ("Z", "X"):  # a zombie has exited: killed, not yet reaped
+        return None
+    try:
+        return int(fields[19])  # field 22 of proc(5), counted after pid and comm
+    except (IndexError, ValueError):
+        return None
+
+
+def process_identity() -> dict[str, Any]:
+    """Who runs this process: host name, boot id, pid and its start time, Python version."""
+    pid = os.getpid()
+    return {
+        "hostname": socket.gethostname(),
+        "python": platform.python_version(),
+        "boot_id": boot_id(),
+        "pid": pid,
+        "pid_start": process_start(pid),
+    }
+
+
+class RunManifest:
+    """Writes and updates one run's manifest (whole-file writes: temp name, then rename).
+
+    While the run lives, a daemon thread rewrites ``heartbeat_at`` every ``heartbeat_s``
+    seconds; ``finish`` stops it. Creating a manifest first marks the lake's dead runs
+    ``interrupted`` (``lake.runs.mark_interrupted``). ``spec`` is None for commands that take
+    none (``boundary lake upgrade``).
+    """
+
+    def __init__(
+        self,
+        lake: str,
+        run_id: str,
+        spec: Spec | None,
+        command: str = "run",
+        heartbeat_s: float = HEARTBEAT_S,
+        lease_s: float = LEASE_S,
+    ) -> None:
+        from boundary_ray.lake.runs import mark_interrupted
+
         self.lake = lake
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        now = utc_stamp()
         self.data: dict[str, Any] = {
             "run_id": run_id,
             "command": command,
             "status": "running",
-            "spec": dataclasses.asdict(spec),
+            "lake_schema_version": LAKE_SCHEMA_VERSION,
+            "spec": dataclasses.asdict(spec) if spec is not None else None,
             "versions": package_versions(),
-            "host": {"hostname": socket.gethostname(), "python": platform.python_version()},
-            "started_at": _now(),
+            "host": process_identity(),
+            "started_at": now,
+            "heartbeat_at": now,
+            "lease_s": lease_s,
             "finished_at": None,
             "counters": {},
         }
+        mark_interrupted(lake)
         self.write()
+        self._beat = threading.Thread(
+            target=self._heartbeat, args=(heartbeat_s,), name=f"heartbeat-{run_id}", daemon=True
+        )
+        self._beat.start()
 
     def update(self, **fields: Any) -> None:
         """Merge ``fields`` into the manifest and rewrite it."""
-        self.data.update(fields)
-        self.write()
+        with self._lock:
+            self.data.update(fields)
+            self.write()
 
     def finish(self, status: str, **fields: Any) -> None:
         """Mark the run ``status`` ('done', 'failed', 'interrupted') with its end time."""
-        self.update(status=status, finished_at=_now(), **fields)
+        self._stop.set()
+        self.update(status=status, finished_at=utc_stamp(), **fields)
+
+    def _heartbeat(self, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            try:
+                self.update(heartbeat_at=utc_stamp())
+            except OSError:  # a lake briefly unreachable: the next beat tries again
+                continue
 
     @contextmanager
     def guard(self) -> Iterator[None]:
@@ -84,6 +173,7 @@ class RunManifest:
             raise
 
     def write(self) -> None:
+        """Write the manifest whole (callers hold ``_lock``, or are the constructor)."""
         fs, root = open_lake(self.lake)
         fs.create_dir(f"{root}/runs", recursive=True)
         final = f"{root}/runs/{self.data['run_id']}.json"
@@ -93,5 +183,6 @@ class RunManifest:
         fs.move(tmp, final)
 
 
-def _now() -> str:
+def utc_stamp() -> str:
+    """Now, as manifests write times: ``2025-01-02T03:04:05Z`` (UTC)."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

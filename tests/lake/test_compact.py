@@ -315,3 +315,29 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
     assert main(["lake", "compact", "--lake", "gs://b/l"]) == 2
     assert "boundary: error: lake gs://b/l: compaction needs" in capsys.readouterr().err
+
+
+def test_a_run_compacts_only_its_own_partitions(tmp_path: Path) -> None:
+    from boundary_ray.lake.compact import compact_run
+    from boundary_ray.spec import load_spec
+
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(
+        "models: [{name: rl, source: builtin:smollm2-135m-instruct}]\n"
+        "benchmarks: [{name: gsm8k, source: synthetic:arith}]\n"
+        "lake_options: {compact: true, compact_target_mb: 64}\n"
+    )
+    spec = load_spec(spec_path)
+    assert spec.lake_options.compact and spec.lake_options.compact_target_mb == 64
+    with pytest.raises(BoundaryError, match="lake_options.compact_target_mb: must be > 0"):
+        load_spec(spec_path, {"lake_options.compact_target_mb": 0})
+    with pytest.raises(BoundaryError, match="lake_options.compat: unknown key"):
+        load_spec(spec_path, {"lake_options.compat": True})
+
+    lake = str(tmp_path / "lake")
+    write_small_file_lake(lake)
+    rows = sample_rows(lake)
+    (done,) = compact_run(lake, ["rl"], ["gsm8k"], 64)
+    assert done["partition"] == "samples/model=rl/benchmark=gsm8k" and done["files_after"] == 1
+    assert len(list_files(lake, "samples", {"model": "rl", "benchmark": "2024"})) == PROBLEMS * 2
+    assert sample_rows(lake) == rows
