@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from boundary_ray.verifiers.math_text import THOUSANDS_RE
+
 RULES = ("boxed", "answer_is", "hashes", "last_number")
 EXPLICIT_RULES = ("boxed", "answer_is", "hashes")
 
@@ -26,7 +28,6 @@ _ANSWER_IS_RE = re.compile(
 )
 _HASHES_RE = re.compile(r"####\s*([^\n]*)")
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
-_THOUSANDS_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _find_last_number(text: str) -> str | None:
     if not numbers:
         return None
     number = numbers[-1].rstrip(",")
-    if _THOUSANDS_RE.match(number):
+    if THOUSANDS_RE.match(number):
         number = number.replace(",", "")
     return number.rstrip(",") or None
 

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from math_child_knobs import Knobs
 
 from boundary_ray.benchmarks.files import load_file
 from boundary_ray.spec import BenchmarkSpec
+from boundary_ray.verifiers.math_equivalence_client import MathEquivalenceClient
 from boundary_ray.verifiers.math_verifier import MathVerifier, fast_compare
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks"
@@ -108,13 +110,14 @@ def test_missing_gold_is_an_error(verifier) -> None:
     assert verifier.verify_one({"response": "\\boxed{1}", "answer": None}).verdict == "error"
 
 
-def test_timeout_kills_the_slow_child_and_the_next_sample_gets_a_fresh_one() -> None:
-    v = MathVerifier(timeout_s=0.5)
+def test_timeout_kills_the_slow_child_and_the_next_sample_gets_a_fresh_one(tmp_path) -> None:
+    knobs = Knobs(tmp_path)
+    v = MathVerifier(client=MathEquivalenceClient(timeout_s=0.5, command=knobs.command))
     try:
         row = {"response": "\\boxed{\\frac{2}{4}}", "answer": "0.5"}  # needs math-verify
         assert v.verify_one(row).verdict == "correct"
         old_pid = v.child_pid()
-        v._debug_sleep_s = 30.0  # the child now sleeps before each comparison
+        knobs.set(sleep=30.0)  # the child now sleeps before each comparison
         start = time.monotonic()
         result = v.verify_one(row)
         assert time.monotonic() - start < 5.0
@@ -122,7 +125,7 @@ def test_timeout_kills_the_slow_child_and_the_next_sample_gets_a_fresh_one() -> 
         assert result.extracted_answer == "\\frac{2}{4}"
         assert not _alive(old_pid)
         assert v.restarts == 1
-        v._debug_sleep_s = 0.0
+        knobs.set(sleep=0.0)
         assert v.verify_one(row).verdict == "correct"
         assert v.child_pid() not in (None, old_pid)
     finally:
@@ -153,20 +156,21 @@ def test_pathological_input_times_out_without_sigalrm_in_a_thread() -> None:
         v.close()
 
 
-def test_a_dead_child_is_restarted_and_a_crashing_sample_is_an_error() -> None:
-    v = MathVerifier(timeout_s=20.0)
+def test_a_dead_child_is_restarted_and_a_crashing_sample_is_an_error(tmp_path) -> None:
+    knobs = Knobs(tmp_path)
+    v = MathVerifier(client=MathEquivalenceClient(timeout_s=20.0, command=knobs.command))
     row = {"response": "\\boxed{\\frac{2}{4}}", "answer": "0.5"}
     try:
         assert v.verify_one(row).verdict == "correct"
         os.kill(v.child_pid(), signal.SIGKILL)  # killed from outside between samples
         assert v.verify_one(row).verdict == "correct"  # a fresh child, same verdict
-        v._debug_sleep_s = 3.0
+        knobs.set(sleep=3.0)
         threading.Timer(0.5, os.kill, (v.child_pid(), signal.SIGKILL)).start()
         assert v.verify_one(row).verdict == "correct"  # killed mid-sample: retried once
-        v._debug_sleep_s, v._debug_exit = 0.0, True  # this sample kills every child
+        knobs.set(sleep=0.0, exit=True)  # this sample kills every child
         broken = v.verify_one(row)
         assert broken.verdict == "error" and "died twice" in broken.reason
-        v._debug_exit = False
+        knobs.set(exit=False)
         assert v.verify_one(row).verdict == "correct"
         assert v.restarts == 4
     finally:
