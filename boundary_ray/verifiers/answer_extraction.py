@@ -10,14 +10,23 @@ Rules, tried in this order (the first that finds something wins):
 A response cut off by the token limit (``finish_reason == 'length'``) only counts an explicit
 answer (the first three rules): a number that happens to stand last in a truncated chain of
 thought is a guess, not an answer (DESIGN.md, "the lake").
+
+Besides the answer, ``Extraction.alternatives`` lists every value the *final* answer names
+when it names more than one: "the answer is $5$ or $7$", ``\\boxed{5} or \\boxed{7}``, two
+"the answer is" sentences in a row with different values. The final answer is the winning
+claim (a box, an "answer is", a "####") together with the explicit claims that touch it: no
+sentence boundary between them, or nothing but punctuation and a word like "or". A claim
+further back, behind a sentence of reasoning ("... wait, let me recheck"), is a correction,
+and only the last one counts. The verifier decides what several values mean (a hedge, or the
+list a multi-valued gold asks for).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from boundary_ray.verifiers.math_text import THOUSANDS_RE
+from boundary_ray.verifiers.math_text import THOUSANDS_RE, canonical, split_alternatives
 
 RULES = ("boxed", "answer_is", "hashes", "last_number")
 EXPLICIT_RULES = ("boxed", "answer_is", "hashes")
@@ -28,6 +37,14 @@ _ANSWER_IS_RE = re.compile(
 )
 _HASHES_RE = re.compile(r"####\s*([^\n]*)")
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
+_SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
+_GAP_FILLER_RE = re.compile(r"[\s.,;:!?*$]|\\[\[\]()]")
+_MAX_GAP = 200  # characters between two claims of one final answer, at most
+# after the first value of "the answer is $5$ ...": a second value follows ("or $7$", ", $6$")
+_MORE_VALUES_RE = re.compile(
+    r"^\s*[,(]?\s*(?:or|either|maybe|perhaps|possibly)\b|^\s*[,(]?\s*\\text\s*\{\s*or"
+    r"|^\s*,\s*[$\\\d]"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +53,19 @@ class Extraction:
 
     answer: str
     rule: str
+    alternatives: tuple[str, ...] = field(default=(), compare=False)
+    """Every distinct value the final answer names, when it names more than one."""
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """One explicit answer statement: where it stands, its value, the values it names."""
+
+    start: int
+    end: int
+    rule: str
+    answer: str
+    values: tuple[str, ...]
 
 
 def extract_answer(response: str | None, finish_reason: str | None = None) -> Extraction | None:
@@ -46,13 +76,45 @@ def extract_answer(response: str | None, finish_reason: str | None = None) -> Ex
     if not response:
         return None
     truncated = finish_reason == "length"
-    for rule, finder in _FINDERS:
-        if truncated and rule not in EXPLICIT_RULES:
-            continue
-        answer = finder(response)
-        if answer:
-            return Extraction(answer, rule)
-    return None
+    claims = {rule: finder(response) for rule, finder in _CLAIM_FINDERS}
+    for rule in EXPLICIT_RULES:
+        if claims[rule]:
+            winner = claims[rule][-1]
+            everything = sorted((c for found in claims.values() for c in found), key=_order)
+            return Extraction(winner.answer, rule, _final_values(response, everything, winner))
+    if truncated:
+        return None
+    answer = _find_last_number(response)
+    return Extraction(answer, "last_number") if answer else None
+
+
+def _order(claim: _Claim) -> tuple[int, int]:
+    return claim.start, claim.end
+
+
+def _final_values(text: str, claims: list[_Claim], winner: _Claim) -> tuple[str, ...]:
+    """The distinct values of the claims that make one final answer with ``winner``
+    (``claims``: every explicit claim of ``text``, in order)."""
+    i = j = claims.index(winner)
+    while i > 0 and _touch(text, claims[i - 1], claims[i]):
+        i -= 1
+    while j + 1 < len(claims) and _touch(text, claims[j], claims[j + 1]):
+        j += 1
+    values: dict[str, str] = {}
+    for claim in claims[i : j + 1]:
+        for value in claim.values:
+            values.setdefault(canonical(value), value)
+    return tuple(values.values()) if len(values) > 1 else ()
+
+
+def _touch(text: str, first: _Claim, second: _Claim) -> bool:
+    """Whether two neighbouring claims belong to one final answer (see the module docstring)."""
+    if second.start <= first.end:
+        return True  # nested or overlapping: "the answer is $\\boxed{5}$"
+    gap = text[first.end : second.start]
+    if len(_GAP_FILLER_RE.sub("", gap)) <= 3:
+        return True  # only punctuation, space or a short word ("or", "and") between them
+    return len(gap) <= _MAX_GAP and not _SENTENCE_END_RE.search(gap)
 
 
 def last_boxed(text: str) -> str | None:
@@ -87,22 +149,109 @@ def _balanced(text: str, start: int) -> str | None:
     return None
 
 
-def _find_answer_is(text: str) -> str | None:
-    matches = list(_ANSWER_IS_RE.finditer(text))
-    for match in reversed(matches):
-        answer = _clean_phrase(text[match.end() :].split("\n", 1)[0])
-        if answer:
-            return answer
-    return None
+def _box_claims(text: str) -> list[_Claim]:
+    claims = []
+    for match in _BOX_RE.finditer(text):
+        content = _balanced(text, match.end())
+        if content is not None and content.strip():
+            end = match.end() + len(content) + 1
+            values = tuple(split_alternatives(content.strip()))
+            claims.append(_Claim(match.start(), end, "boxed", content.strip(), values))
+    return claims
 
 
-def _find_hashes(text: str) -> str | None:
-    matches = _HASHES_RE.findall(text)
-    for raw in reversed(matches):
-        answer = _clean_phrase(raw)
-        if answer:
-            return answer
-    return None
+def _answer_is_claims(text: str) -> list[_Claim]:
+    claims = []
+    for match in _ANSWER_IS_RE.finditer(text):
+        claim = _phrase_claim(text, match.start(), match.end(), "answer_is")
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+def _hashes_claims(text: str) -> list[_Claim]:
+    claims = []
+    for match in _HASHES_RE.finditer(text):
+        claim = _phrase_claim(text, match.start(), match.start(1), "hashes")
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+def _phrase_claim(text: str, start: int, value_start: int, rule: str) -> _Claim | None:
+    """The claim of an "answer is" / "####" at ``start`` whose phrase begins at ``value_start``:
+    the rest of its sentence (on that line)."""
+    line = text[value_start:].split("\n", 1)[0]
+    answer, rest = _clean_phrase(line)
+    if not answer:
+        return None
+    sentence = _sentence(line)
+    segments = _math_segments(sentence)
+    if rest is not None and _MORE_VALUES_RE.match(_sentence(rest)) and len(segments) > 1:
+        values = segments  # "$5$ or $7$", "$4$, $5$, or $6$", "$5$ (or maybe $7$)"
+    elif rest is not None and _MORE_VALUES_RE.match(_sentence(rest)):
+        values = split_alternatives(_strip_math(sentence))  # "$5$ or 7"
+    else:
+        values = split_alternatives(_unbox(answer))
+    values = [_unbox(value) for value in values]
+    return _Claim(start, value_start + len(sentence), rule, answer, tuple(v for v in values if v))
+
+
+def _sentence(line: str) -> str:
+    """``line`` up to the end of its first sentence: a period (or ! ?) followed by a space,
+    outside ``$...$``, ``\\(...\\)`` and ``\\[...\\]``."""
+    i, closing = 0, None
+    while i < len(line):
+        if closing is not None:
+            if line.startswith(closing, i):
+                i, closing = i + len(closing), None
+                continue
+        else:
+            for open_, close in _MATH_DELIMITERS:
+                if line.startswith(open_, i):
+                    closing = close
+                    i += len(open_)
+                    break
+            else:
+                if line[i] in ".!?" and (i + 1 == len(line) or line[i + 1].isspace()):
+                    return line[:i]
+                i += 1
+            continue
+        i += 1
+    return line
+
+
+def _math_segments(text: str) -> list[str]:
+    """The contents of the ``$...$`` (``\\(...\\)``, ...) segments of ``text``."""
+    segments, i = [], 0
+    while i < len(text):
+        for open_, close in _MATH_DELIMITERS:
+            if text.startswith(open_, i):
+                end = text.find(close, i + len(open_))
+                if end < 0:
+                    return segments
+                segments.append(text[i + len(open_) : end].strip())
+                i = end + len(close)
+                break
+        else:
+            i += 1
+    return [segment for segment in segments if segment]
+
+
+def _strip_math(text: str) -> str:
+    for mark in ("**", "$$", "$", "\\(", "\\)", "\\[", "\\]"):
+        text = text.replace(mark, " ")
+    return " ".join(text.split())
+
+
+def _unbox(value: str) -> str:
+    """``\\boxed{5}`` as ``5``: the same value, said once in a box and once in words."""
+    value = value.strip()
+    if _BOX_RE.match(value) and value.endswith("}"):
+        inner = last_boxed(value)
+        if inner is not None and len(inner) >= len(value) - len("\\boxed{}") - 1:
+            return inner
+    return value
 
 
 def _find_last_number(text: str) -> str | None:
@@ -115,22 +264,26 @@ def _find_last_number(text: str) -> str | None:
     return number.rstrip(",") or None
 
 
-def _clean_phrase(text: str) -> str:
-    """Trim the rest of a line after "the answer is" / "####" to the answer itself."""
+def _clean_phrase(text: str) -> tuple[str, str | None]:
+    """Trim the rest of a line after "the answer is" / "####" to the answer itself.
+
+    Returns the answer and, when it was a delimited math segment (``$5$``), the text after it.
+    """
     text = text.strip().replace("**", "").strip()
-    for open_, close in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
+    for open_, close in _MATH_DELIMITERS:
         if text.startswith(open_):
             end = text.find(close, len(open_))
             if end > 0:
-                return text[len(open_) : end].strip().rstrip(".").strip()
+                answer = text[len(open_) : end].strip().rstrip(".").strip()
+                return answer, text[end + len(close) :]
     # plain text: stop at the end of the sentence (a period not inside a number)
     text = re.split(r"\.(?:\s|$)", text, maxsplit=1)[0]
-    return text.strip().strip("$").strip()
+    return text.strip().strip("$").strip(), None
 
 
-_FINDERS = (
-    ("boxed", last_boxed),
-    ("answer_is", _find_answer_is),
-    ("hashes", _find_hashes),
-    ("last_number", _find_last_number),
+_MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+_CLAIM_FINDERS = (
+    ("boxed", _box_claims),
+    ("answer_is", _answer_is_claims),
+    ("hashes", _hashes_claims),
 )
