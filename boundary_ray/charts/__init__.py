@@ -2,7 +2,7 @@
 
 ``boundary chart NAME --lake DIR --out FILE`` runs ``queries/NAME.sql`` over the lake
 (``boundary_ray.analysis.run_query``), hands the table to the chart's function, and exports by
-the file's suffix (png, svg, pdf, html; see ``export``). Charts plot the query's values as
+the file's suffix (png, svg, pdf, html, or json for the Vega-Lite spec; see ``export``). Charts plot the query's values as
 they are: no metric is computed a second time here. The look lives in ``theme``; each model
 keeps one colour across every chart of a lake (``colors``).
 """
@@ -30,11 +30,14 @@ class ChartKind:
 
 def _registry() -> dict[str, ChartKind]:
     from boundary_ray.charts.accuracy_hist import accuracy_hist_chart
+    from boundary_ray.charts.algorithm_comparison import algorithm_comparison_chart
     from boundary_ray.charts.boundary_by_difficulty import boundary_by_difficulty_chart
     from boundary_ray.charts.coverage import coverage_chart
     from boundary_ray.charts.efficiency_gap import efficiency_gap_chart
     from boundary_ray.charts.pass_at_k import pass_at_k_chart
+    from boundary_ray.charts.pass_at_k_by_role import pass_at_k_by_role_chart
     from boundary_ray.charts.perplexity import perplexity_chart
+    from boundary_ray.charts.training_curve import training_curve_chart
 
     return {
         "pass_at_k": ChartKind(
@@ -74,6 +77,29 @@ def _registry() -> dict[str, ChartKind]:
             "problems; a dotted rule marks the boundary (largest ops with pass@K above the "
             "threshold).",
         ),
+        "pass_at_k_by_role": ChartKind(
+            "pass_at_k_by_role",
+            pass_at_k_by_role_chart,
+            "pass@k by role",
+            "pass@k of base, instruct, RL and distilled models on one chart: colour = model, "
+            "dash and marker = role (Figure 7).",
+        ),
+        "training_curve": ChartKind(
+            "training_curve",
+            training_curve_chart,
+            "Training steps",
+            "pass@1 (dashed) and pass@K (solid) of each checkpoint against its training step; "
+            "the dotted rule is the base model's pass@K (Figure 8, bottom).",
+        ),
+        "algorithm_comparison": ChartKind(
+            "algorithm_comparison",
+            algorithm_comparison_chart,
+            "RL algorithms",
+            "pass@1 (light) and pass@K (dark) per RL algorithm (its last checkpoint); the dotted "
+            "rule is the base model's pass@K; the label is the gap base pass@K − pass@1 "
+            "(ΔSE), with its interval from a bootstrap over problems that resamples both "
+            "models together (Figure 8, top).",
+        ),
         "perplexity": ChartKind(
             "perplexity",
             perplexity_chart,
@@ -89,6 +115,9 @@ CHART_NAMES = (
     "accuracy_hist",
     "coverage",
     "efficiency_gap",
+    "pass_at_k_by_role",
+    "training_curve",
+    "algorithm_comparison",
     "boundary_by_difficulty",
     "perplexity",
 )

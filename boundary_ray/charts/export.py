@@ -9,7 +9,7 @@ from typing import Any
 from boundary_ray.charts import theme
 from boundary_ray.errors import BoundaryError
 
-FORMATS = ("png", "svg", "pdf", "html")
+FORMATS = ("png", "svg", "pdf", "html", "json")
 
 
 def chart_format(out: str) -> str:
@@ -17,7 +17,8 @@ def chart_format(out: str) -> str:
     suffix = Path(out).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise BoundaryError(
-            f"--out {out}: unknown chart format {suffix!r}; use one of .png, .svg, .pdf, .html"
+            f"--out {out}: unknown chart format {suffix!r}; use one of .png, .svg, .pdf, .html, "
+            ".json"
         )
     return suffix
 
@@ -25,8 +26,13 @@ def chart_format(out: str) -> str:
 def render_bytes(spec: dict[str, Any], fmt: str) -> bytes:
     """The chart ``spec`` (a Vega-Lite dict) rendered as ``fmt`` bytes.
 
-    HTML pages carry the Vega JavaScript inline (no network needed to open them).
+    HTML pages carry the Vega JavaScript inline (no network needed to open them); JSON is
+    the Vega-Lite spec itself (what ``Lake.chart(...).to_dict()`` gives in Python).
     """
+    if fmt == "json":
+        import json
+
+        return (json.dumps(spec, indent=1, ensure_ascii=False) + "\n").encode()
     import vl_convert as vlc
 
     if fmt == "png":

@@ -29,9 +29,13 @@ from boundary_ray.charts import CHART_NAMES, chart_kind, draw
 REPORT_BOOTSTRAP = 200
 # query parameters the report uses per chart (the CLI's --param defaults otherwise)
 REPORT_PARAMS: dict[str, dict[str, str]] = {
-    "pass_at_k": {"ci": "0.95", "bootstrap": str(REPORT_BOOTSTRAP)}
+    "pass_at_k": {"ci": "0.95", "bootstrap": str(REPORT_BOOTSTRAP)},
+    "algorithm_comparison": {"ci": "0.95", "bootstrap": str(REPORT_BOOTSTRAP)},
 }
-REPORT_NOTES = {"pass_at_k": f" Here the band is the 95% interval ({REPORT_BOOTSTRAP} resamples)."}
+REPORT_NOTES = {
+    "pass_at_k": f" Here the band is the 95% interval ({REPORT_BOOTSTRAP} resamples).",
+    "algorithm_comparison": f" Here the interval is 95% ({REPORT_BOOTSTRAP} resamples).",
+}
 # roles tried in turn as the "compared" side of efficiency_gap: RL first, as in the paper
 GAP_ROLES = ("rl", "distilled", "instruct")
 OPEN_TABLE_ROWS = 40  # longer tables start folded in index.html
@@ -45,6 +49,24 @@ SKIP_REASONS = {
     "efficiency_gap": "needs a model with role base and one with role rl, distilled or instruct",
     "boundary_by_difficulty": "needs a synthetic: benchmark (problems with an ops difficulty)",
     "perplexity": "needs scores: run `boundary score SPEC`",
+    "pass_at_k_by_role": "needs models of two or more roles",
+    "training_curve": "needs checkpoints: models tagged with a step (a checkpoint series in the spec)",
+    "algorithm_comparison": "needs a model with role base and models with role rl of its family",
+}
+# the paper's tables laid out from a chart's query result (charts/paper_tables.py)
+PAPER_TABLES = {
+    "algorithm_comparison": (
+        "table_3",
+        "Table 3: RL algorithms",
+        "pass@1 and pass@K (%) of the base model and of each RL algorithm (its last checkpoint), "
+        "and \u0394SE = base pass@K \u2212 pass@1 (the paper's Table 3).",
+    ),
+    "training_curve": (
+        "table_4",
+        "Table 4: training steps",
+        "pass@1 and pass@K (%) of the base model and of each checkpoint of a series (the "
+        "paper's Table 4).",
+    ),
 }
 
 
@@ -59,6 +81,7 @@ class Section:
     files: dict[str, str] = field(default_factory=dict)  # format -> file name
     svg: str = ""
     skipped: str = ""
+    query: str = ""  # the `boundary query` behind the table (default: name)
 
 
 def write_report(lake: str, out_dir: str) -> str:
@@ -69,6 +92,7 @@ def write_report(lake: str, out_dir: str) -> str:
     out.mkdir(parents=True, exist_ok=True)
     models = lake_models(lake)
     sections = [_chart_section(name, lake, models, out) for name in CHART_NAMES]
+    sections += [_paper_table(section) for section in sections if section.name in PAPER_TABLES]
     sections += [_table_section(name, caption, lake) for name, caption in EXTRA_TABLES.items()]
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     _write(out / "report.md", _markdown(lake, stamp, sections))
@@ -91,6 +115,12 @@ def _chart_section(name: str, lake: str, models: list[str], out: Path) -> Sectio
         table = run_query(kind.query, lake, REPORT_PARAMS.get(name))
         section.caption += REPORT_NOTES.get(name, "")
     section.table = table
+    if (
+        name == "pass_at_k_by_role"
+        and table is not None
+        and len(set(table["role"].to_pylist())) < 2
+    ):
+        table = None  # one role: the plain pass@k chart says it all
     if table is None or table.num_rows == 0:
         section.skipped = SKIP_REASONS.get(name, "the query returned no rows")
         return section
@@ -112,6 +142,20 @@ def _gap_table(lake: str) -> tuple[pa.Table | None, str | None]:
         if table.num_rows:
             return table, role
     return None, None
+
+
+def _paper_table(chart: Section) -> Section:
+    """Table 3 or 4 from the result of the chart ``chart`` (skipped when that was)."""
+    from boundary_ray.charts.paper_tables import algorithm_table, steps_table
+
+    name, title, caption = PAPER_TABLES[chart.name]
+    section = Section(name, title, caption, query=chart.name)
+    if chart.skipped:
+        section.skipped = chart.skipped
+        return section
+    layout = algorithm_table if chart.name == "algorithm_comparison" else steps_table
+    section.table = layout(chart.table)
+    return section
 
 
 def _table_section(name: str, caption: str, lake: str) -> Section:
@@ -144,7 +188,7 @@ def _markdown(lake: str, stamp: str, sections: list[Section]) -> str:
             continue
         if "png" in section.files:
             lines += [f"![{section.title}]({section.files['png']})", ""]
-        lines += [f"Query: `boundary query {section.name}`", ""]
+        lines += [f"Query: `boundary query {section.query or section.name}`", ""]
         lines += [format_table(_shown(section.table), "markdown").rstrip(), ""]
     return "\n".join(lines) + "\n"
 

@@ -93,7 +93,9 @@ def test_missing_data_skips_charts_with_a_reason(tmp_path: Path) -> None:
     assert "*Skipped: needs scores: run `boundary score SPEC`.*" in markdown
     assert "*Skipped: needs two models on the same problems.*" in markdown
     page = index.read_text(encoding="utf-8")
-    assert page.count('<p class="skipped">') == 4
+    # coverage, efficiency_gap, pass_at_k_by_role, training_curve, algorithm_comparison,
+    # boundary_by_difficulty, perplexity, and Tables 3 and 4
+    assert page.count('<p class="skipped">') == 9
     assert len(_images(page)) == 2
 
 
@@ -124,3 +126,9 @@ def test_gap_falls_back_to_instruct_when_no_model_is_rl(tmp_path: Path) -> None:
     table, role = _gap_table(lake)
     assert role == "instruct"
     assert table.column("rl_model").to_pylist() == ["instruct-model"]
+
+
+def test_report_has_tables_3_and_4(full_report: Path) -> None:
+    markdown = (full_report.parent / "report.md").read_text(encoding="utf-8")
+    assert "## Table 3: RL algorithms" in markdown and "## Table 4: training steps" in markdown
+    assert "| rl-model step 100 (rl-model) |" in markdown
