@@ -65,7 +65,19 @@ def query_schema() -> dict[str, dict[str, Any]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise BoundaryError(f"{path}: expected a mapping of query names")
-    return data
+    return {name: entry for name, entry in data.items() if not name.startswith("_")}
+
+
+def view_params() -> dict[str, Any]:
+    """Parameters the views read (``_views.params`` in ``queries/schema.yml``): every query that
+    reads ``problem_outcomes`` accepts them (``--param correct=process``, ``exclude=guess``)."""
+    import yaml
+
+    path = queries_dir() / SCHEMA_FILE
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(((data.get("_views") or {}).get("params")) or {})
 
 
 def run_query(name: str, lake: str, params: dict[str, str] | None = None) -> pa.Table:
@@ -81,7 +93,10 @@ def run_query(name: str, lake: str, params: dict[str, str] | None = None) -> pa.
     if name not in known:
         raise BoundaryError(f"unknown query {name!r} (known: {', '.join(known)})")
     sql = (queries_dir() / f"{name}.sql").read_text(encoding="utf-8")
-    values = _convert_params(name, params or {}, query_schema().get(name, {}).get("params") or {})
+    declared = dict(query_schema().get(name, {}).get("params") or {})
+    if "problem_outcomes" in sql:
+        declared = {**declared, **{k: v for k, v in view_params().items() if k not in declared}}
+    values = _convert_params(name, params or {}, declared)
     con = duckdb.connect()
     try:
         _create_views(con, lake)
@@ -127,6 +142,9 @@ def _convert_value(query: str, key: str, raw: str, spec: dict[str, Any]) -> Any:
             raise BoundaryError(f"{SCHEMA_FILE}: {query}.params.{key}.type: unknown type {kind!r}")
     except ValueError:
         raise BoundaryError(f"{where}: expected {kind.replace('_', ' of ')}") from None
+    choices = spec.get("choices")
+    if choices and value not in choices:
+        raise BoundaryError(f"{where}: expected one of {', '.join(map(str, choices))}")
     items = value if isinstance(value, list) else [value]
     if kind == "int_list" and not items:
         raise BoundaryError(f"{where}: expected a comma-separated list of integers")

@@ -234,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-grade responses offline from JSONL; `verify process --lake DIR` recomputes "
         "a lake's process verdicts (appended to its process/ table)",
     )
-    verify.add_argument("task", choices=["math", "code", "process"])
+    verify.add_argument("task", choices=["math", "code", "visual", "process"])
     verify.add_argument("input", nargs="?", help="JSONL file ('-' for stdin)")
     verify.add_argument("--lake", help="process only: judge every sample of this lake")
     verify.add_argument("--timeout", type=float, default=None, help="per-sample seconds")

@@ -61,6 +61,9 @@ SAMPLES = pa.schema(
         ("verdict", pa.string()),  # 'correct' | 'wrong' | 'no_answer' | 'timeout' | 'error'
         ("verdict_reason", pa.string()),  # short reason for anything but 'correct'
         ("verify_ms", pa.float64()),
+        # synthetic problems: does the reasoning match the gold graph (verifiers/process_*.py)
+        ("process_verdict", pa.string()),  # 'valid' | 'unsupported' | 'contradicted' | 'n/a'
+        ("process_reason", pa.string()),
     ]
 )
 
@@ -80,13 +83,44 @@ SCORES = pa.schema(
     ]
 )
 
+# `boundary verify process --lake`: process verdicts recomputed after the run, appended; per
+# sample key the latest `verified_at` wins over the verdict stored in samples (views.sql)
+PROCESS = pa.schema(
+    [
+        ("model", pa.string()),
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        ("sample_idx", pa.int32()),
+        ("process_verdict", pa.string()),
+        ("process_reason", pa.string()),
+        ("verified_at", pa.string()),  # ISO 8601 UTC, microseconds: sorts as it happened
+    ]
+)
+
+# `boundary label`: a person's reading of one response, appended; the latest `at` wins
+LABELS = pa.schema(
+    [
+        ("model", pa.string()),
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        ("sample_idx", pa.int32()),
+        ("label", pa.string()),  # 'valid' | 'guess' | 'unsure'
+        ("who", pa.string()),
+        ("at", pa.string()),  # ISO 8601 UTC, microseconds
+    ]
+)
+
 VERDICTS = ("correct", "wrong", "no_answer", "timeout", "error")
+PROCESS_VERDICTS = ("valid", "unsupported", "contradicted", "n/a")
+LABEL_VALUES = ("valid", "guess", "unsure")
 
 TABLES: dict[str, pa.Schema] = {
     "problems": PROBLEMS,
     "models": MODELS,
     "samples": SAMPLES,
     "scores": SCORES,
+    "process": PROCESS,
+    "labels": LABELS,
 }
 
 PARTITIONS: dict[str, tuple[str, ...]] = {
@@ -94,6 +128,8 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     "models": (),
     "samples": ("model", "benchmark"),
     "scores": ("scorer", "model", "benchmark"),
+    "process": ("model", "benchmark"),
+    "labels": ("model", "benchmark"),
 }
 
 

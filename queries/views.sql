@@ -116,7 +116,9 @@ select
     correct,
     verdict,
     verdict_reason,
-    verify_ms
+    verify_ms,
+    process_verdict,
+    process_reason
 from (
     select * from read_parquet(
         getvariable('lake') || '/samples/model=*/benchmark=*/*.parquet',
@@ -140,22 +142,83 @@ from (
         null::boolean as correct,
         null::varchar as verdict,
         null::varchar as verdict_reason,
-        null::double as verify_ms
+        null::double as verify_ms,
+        null::varchar as process_verdict,
+        null::varchar as process_reason
     where false
 );
 
--- problem_outcomes: one row per (model, benchmark, problem_id) that has samples.
---   n = samples drawn for the problem, c = samples graded correct.
---   A null grade (a sample not verified yet) counts as wrong: it is in n, not in c.
-create or replace view problem_outcomes as
+-- sample_grades: one row per sample, its answer grade, its process verdict and its latest
+-- human label. Here (for the DuckDB CLI, where process/ and labels/ may have no files) the
+-- process verdict is the one stored in the sample and there are no labels; at the end of this
+-- file it is redefined over the process and labels tables, and every view built on it
+-- (problem_outcomes) then reads the full version.
+create or replace view sample_grades as
 select
     samples.model,
     samples.benchmark,
     samples.problem_id,
+    samples.sample_idx,
+    samples.correct,
+    samples.answer_rule,
+    samples.process_verdict,
+    samples.process_reason,
+    null::varchar as label
+from samples;
+
+-- problem_outcomes: one row per (model, benchmark, problem_id) that has samples.
+--   n = samples drawn for the problem, c = samples graded correct, under the notion of correct
+--   the variable `correct` picks (default 'answer'):
+--     answer   the final answer is right (samples.correct);
+--     process  the final answer is right and the reasoning matches the gold graph
+--              (process_verdict = 'valid'; synthetic problems only: elsewhere it is 'n/a'
+--              and nothing counts);
+--   with `answers` = 'explicit' (default 'all'), a right answer that only the last-number
+--   fallback found (answer_rule = 'last_number': the response never marks an answer with
+--   \boxed{}, "the answer is" or "####") does not count either;
+--   and, with `exclude` = 'guess', a sample whose latest human label is 'guess' does not
+--   count as correct (it stays in n: it was drawn).
+--   guess_only: the problem counts as solved (c > 0) only thanks to samples labelled 'guess'
+--   (always computed, whatever `exclude` says).
+--   A null grade (a sample not verified yet) counts as wrong: it is in n, not in c.
+create or replace view problem_outcomes as
+with graded as (
+    select
+        sample_grades.model,
+        sample_grades.benchmark,
+        sample_grades.problem_id,
+        coalesce(
+            case coalesce(getvariable('correct'), 'answer')
+                when 'answer' then sample_grades.correct
+                when 'process' then sample_grades.correct and sample_grades.process_verdict = 'valid'
+                else error('--param correct=' || getvariable('correct') || ': expected answer or process')
+            end
+            -- answers = 'explicit': a right answer found only by the last-number fallback
+            -- (answer_rule 'last_number', never stated as the answer) does not count
+            and case coalesce(getvariable('answers'), 'all')
+                when 'all' then true
+                when 'explicit' then sample_grades.answer_rule is distinct from 'last_number'
+                else error('--param answers=' || getvariable('answers') || ': expected all or explicit')
+            end,
+            false
+        ) as counts,
+        coalesce(sample_grades.label = 'guess', false) as guess
+    from sample_grades
+)
+select
+    graded.model,
+    graded.benchmark,
+    graded.problem_id,
     count(*) as n,
-    count(*) filter (where samples.correct) as c
-from samples
-group by samples.model, samples.benchmark, samples.problem_id;
+    count(*) filter (
+        where graded.counts
+        and not (graded.guess and coalesce(getvariable('exclude'), '') = 'guess')
+    ) as c,
+    count(*) filter (where graded.counts and graded.guess) as guesses,
+    count(*) filter (where graded.counts and graded.guess) > 0
+        and count(*) filter (where graded.counts and not graded.guess) = 0 as guess_only
+from graded
+group by graded.model, graded.benchmark, graded.problem_id;
 
 -- pass_at_k_estimate(n, c, k): the unbiased estimator of Chen et al. 2021 ("Evaluating Large
 -- Language Models Trained on Code", eq. 1) of pass@k for one problem with n samples of which
@@ -208,3 +271,108 @@ from (
         null::varchar as reason
     where false
 );
+
+-- process: process verdicts recomputed on the lake (`boundary verify process --lake`),
+-- appended; labels: human labels (`boundary label`), appended. Both often have no files yet:
+-- `boundary query` then reads them as empty; the DuckDB CLI stops here, keeping the
+-- sample_grades above.
+create or replace view process as
+select
+    model,
+    benchmark,
+    problem_id,
+    sample_idx,
+    process_verdict,
+    process_reason,
+    verified_at
+from (
+    select * from read_parquet(
+        getvariable('lake') || '/process/model=*/benchmark=*/*.parquet',
+        hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+    )
+    union all by name
+    select
+        null::varchar as model,
+        null::varchar as benchmark,
+        null::varchar as problem_id,
+        null::integer as sample_idx,
+        null::varchar as process_verdict,
+        null::varchar as process_reason,
+        null::varchar as verified_at
+    where false
+);
+
+create or replace view labels as
+select
+    model,
+    benchmark,
+    problem_id,
+    sample_idx,
+    label,
+    who,
+    "at"  -- quoted: a bare `at` is a keyword to DuckDB's parser
+from (
+    select * from read_parquet(
+        getvariable('lake') || '/labels/model=*/benchmark=*/*.parquet',
+        hive_partitioning = true, hive_types_autocast = false, union_by_name = true
+    )
+    union all by name
+    select
+        null::varchar as model,
+        null::varchar as benchmark,
+        null::varchar as problem_id,
+        null::integer as sample_idx,
+        null::varchar as label,
+        null::varchar as who,
+        null::varchar as at
+    where false
+);
+
+-- sample_grades, full version: per sample key the process verdict of the latest process row
+-- (largest verified_at; ISO 8601 strings sort in time order), else the one stored in the
+-- sample; the label of the latest labels row (largest at): a relabelling wins, history stays.
+create or replace view sample_grades as
+with latest_process as (
+    select
+        process.model,
+        process.benchmark,
+        process.problem_id,
+        process.sample_idx,
+        arg_max(process.process_verdict, process.verified_at) as process_verdict,
+        arg_max(process.process_reason, process.verified_at) as process_reason
+    from process
+    group by process.model, process.benchmark, process.problem_id, process.sample_idx
+),
+
+latest_labels as (
+    select
+        labels.model,
+        labels.benchmark,
+        labels.problem_id,
+        labels.sample_idx,
+        arg_max(labels.label, labels.at) as label
+    from labels
+    group by labels.model, labels.benchmark, labels.problem_id, labels.sample_idx
+)
+
+select
+    samples.model,
+    samples.benchmark,
+    samples.problem_id,
+    samples.sample_idx,
+    samples.correct,
+    samples.answer_rule,
+    coalesce(latest_process.process_verdict, samples.process_verdict) as process_verdict,
+    coalesce(latest_process.process_reason, samples.process_reason) as process_reason,
+    latest_labels.label
+from samples
+left join latest_process
+    on latest_process.model = samples.model
+    and latest_process.benchmark = samples.benchmark
+    and latest_process.problem_id = samples.problem_id
+    and latest_process.sample_idx = samples.sample_idx
+left join latest_labels
+    on latest_labels.model = samples.model
+    and latest_labels.benchmark = samples.benchmark
+    and latest_labels.problem_id = samples.problem_id
+    and latest_labels.sample_idx = samples.sample_idx;

@@ -28,6 +28,7 @@ PASS_THROUGH = pa.schema(
         ("question", pa.string()),
         ("answer", pa.string()),
         ("tests", pa.string()),
+        ("meta", pa.string()),  # the gold graph of a synthetic problem, for the process verdict
         ("prompt", pa.string()),
     ]
 )

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from boundary_ray.schema import VERDICTS
+from boundary_ray.schema import SAMPLES, VERDICTS
 
 VERDICT_COLUMNS = pa.schema(
     [
@@ -24,6 +24,8 @@ VERDICT_COLUMNS = pa.schema(
         ("verdict", pa.string()),
         ("verdict_reason", pa.string()),
         ("verify_ms", pa.float64()),
+        SAMPLES.field("process_verdict"),
+        SAMPLES.field("process_reason"),
     ]
 )
 
@@ -37,6 +39,8 @@ class Verdict:
     extracted_answer: str | None = None
     answer_rule: str | None = None
     reason: str | None = None
+    process_verdict: str | None = None  # schema.PROCESS_VERDICTS; None: not judged
+    process_reason: str | None = None
 
     @property
     def correct(self) -> bool:
@@ -79,6 +83,8 @@ class Verifier:
             columns["verdict"].append(verdict.verdict)
             columns["verdict_reason"].append(verdict.reason)
             columns["verify_ms"].append(elapsed_ms)
+            columns["process_verdict"].append(verdict.process_verdict)
+            columns["process_reason"].append(verdict.process_reason)
         for name, values in columns.items():
             array = pa.array(values, type=VERDICT_COLUMNS.field(name).type)
             if name in batch.column_names:

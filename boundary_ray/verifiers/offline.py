@@ -1,7 +1,8 @@
-"""``boundary verify math|code IN.jsonl``: re-grade responses offline, one JSON line each.
+"""``boundary verify math|code|visual IN.jsonl``: re-grade responses offline, one JSON line each.
 
-Input lines carry ``response`` and ``answer`` (math) or ``tests`` (code: a JSON object or a
-JSON string), and may carry ``finish_reason`` and ``question``. One result per input line, in
+Input lines carry ``response`` and ``answer`` (math, visual) or ``tests`` (code: a JSON object
+or a JSON string), and may carry ``finish_reason`` and ``question``; visual lines may carry
+MathVista's ``question_type, answer_type, choices, precision, unit``. One result per input line, in
 order: ``correct``, ``verdict``, ``extracted_answer``, ``answer_rule``, ``reason``, ``verify_ms``.
 """
 
@@ -15,13 +16,17 @@ from typing import Any
 from boundary_ray.errors import BoundaryError
 from boundary_ray.verifiers.base import Verifier
 
-REQUIRED = {"math": ("response", "answer"), "code": ("response", "tests")}
+REQUIRED = {
+    "math": ("response", "answer"),
+    "code": ("response", "tests"),
+    "visual": ("response", "answer"),
+}
 
 
 def verify_jsonl(task: str, path: str, timeout_s: float | None = None) -> Iterator[dict[str, Any]]:
     """Yield one verdict dict per line of ``path`` ('-' = stdin), in order."""
     if task not in REQUIRED:
-        raise BoundaryError(f"verify: unknown task {task!r} (math or code)")
+        raise BoundaryError(f"verify: unknown task {task!r} (math, code or visual)")
     if timeout_s is not None and timeout_s <= 0:
         raise BoundaryError(f"verify: --timeout must be > 0, got {timeout_s:g}")
     name = "<stdin>" if path == "-" else path
@@ -63,6 +68,10 @@ def _make_verifier(task: str, timeout_s: float | None) -> Verifier:
         from boundary_ray.verifiers.math_verifier import MathVerifier
 
         return MathVerifier() if timeout_s is None else MathVerifier(timeout_s=timeout_s)
+    if task == "visual":
+        from boundary_ray.verifiers.visual_verifier import VisualVerifier
+
+        return VisualVerifier() if timeout_s is None else VisualVerifier(timeout_s=timeout_s)
     try:
         from boundary_ray.verifiers.code_verifier import CodeVerifier
     except ImportError:
@@ -91,11 +100,13 @@ def _parse_line(line: str, task: str, where: str) -> dict[str, Any]:
         "finish_reason": record.get("finish_reason"),
         "question": record.get("question"),
     }
-    if task == "math":
+    if task in ("math", "visual"):
         answer = record["answer"]
         if isinstance(answer, dict | list | bool) or answer is None:
             raise BoundaryError(f"{where}: field 'answer' must be a string or a number")
         row["answer"] = str(answer)
+        if task == "visual":
+            row.update(_visual_fields(record, where))
     else:
         tests = record["tests"]
         if isinstance(tests, str):
@@ -107,3 +118,35 @@ def _parse_line(line: str, task: str, where: str) -> dict[str, Any]:
             raise BoundaryError(f"{where}: field 'tests' must be a JSON object")
         row["tests"] = json.dumps(tests)
     return row
+
+
+def _visual_fields(record: dict[str, Any], where: str) -> dict[str, Any]:
+    """MathVista's grading fields, checked: each optional, ``choices`` a list of strings."""
+    from boundary_ray.verifiers.visual_verifier import ANSWER_TYPES, QUESTION_TYPES
+
+    choices = record.get("choices")
+    if choices is not None and (
+        not isinstance(choices, list) or not all(isinstance(c, str | int | float) for c in choices)
+    ):
+        raise BoundaryError(f"{where}: field 'choices' must be a list of strings")
+    for name, allowed in (("question_type", QUESTION_TYPES), ("answer_type", ANSWER_TYPES)):
+        value = record.get(name)
+        if value is not None and value not in allowed:
+            raise BoundaryError(
+                f"{where}: field {name!r}: {value!r} is not one of {', '.join(allowed)}"
+            )
+    precision = record.get("precision")
+    if precision is not None and (
+        isinstance(precision, bool) or not isinstance(precision, int | float)
+    ):
+        raise BoundaryError(f"{where}: field 'precision' must be a number")
+    unit = record.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        raise BoundaryError(f"{where}: field 'unit' must be a string")
+    return {
+        "question_type": record.get("question_type"),
+        "answer_type": record.get("answer_type"),
+        "choices": [str(c) for c in choices] if choices is not None else None,
+        "precision": precision,
+        "unit": unit,
+    }

@@ -1,10 +1,16 @@
-"""``TaskVerifier``: the pipeline's verifier stage, routing each sample by its problem's task."""
+"""``TaskVerifier``: the pipeline's verifier stage, routing each sample by its problem's task.
+
+Beside the answer verdict it gives each sample its process verdict (``process_verifier.py``):
+``n/a`` unless the problem's ``meta`` holds a gold dependency graph (synthetic problems).
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from boundary_ray.verifiers.base import Verdict, Verifier
+from boundary_ray.verifiers.process_verifier import process_row
 
 
 class TaskVerifier(Verifier):
@@ -22,7 +28,9 @@ class TaskVerifier(Verifier):
         task = row.get("task") or "math"
         if task not in self.timeouts:
             return Verdict("error", reason=f"unknown task {task!r}")
-        return self._verifier(task).verify_one(row)
+        verdict = self._verifier(task).verify_one(row)
+        process = process_row(row)
+        return replace(verdict, process_verdict=process.verdict, process_reason=process.reason)
 
     def _verifier(self, task: str) -> Verifier:
         if task not in self.verifiers:

@@ -93,15 +93,24 @@ def test_views_sql_alone_gives_schema_py_columns(realistic_lake):
     """As a DuckDB CLI user would: set the variable, run views.sql, read the views."""
     con = duckdb.connect()
     con.execute("set variable lake = ?", [realistic_lake])
+    failed = []
     for statement in con.extract_statements((queries_dir() / "views.sql").read_text()):
-        con.execute(statement.query)
-    for table, expected in schema.TABLES.items():
+        try:
+            con.execute(statement.query)
+        except duckdb.Error:  # a table without files (and what reads it): the CLI goes on
+            failed.append(statement.query)
+    # the realistic lake has no process verdicts recomputed and no labels yet
+    assert len(failed) == 3 and all("labels" in q for q in failed), failed
+    present = {t: s for t, s in schema.TABLES.items() if t not in ("process", "labels")}
+    for table, expected in present.items():
         got = con.sql(f"select * from {table} limit 0").to_arrow_table().schema
         assert got == expected, table
-    counts = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in schema.TABLES}
+    counts = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in present}
     assert counts == {
         "problems": 24,
         "models": 5,
         "samples": 2 * 12 * (32 + 16 + 16 + 8),
         "scores": 768,
     }
+    # problem_outcomes still answers, over the samples' own grades
+    assert con.execute("select sum(n) from problem_outcomes").fetchall()[0][0] == counts["samples"]
