@@ -3,10 +3,16 @@
 -- a high truncation rate says max_tokens is too small for the model's chains of thought.
 --
 -- Output: model, benchmark, samples, accuracy, truncation_rate, no_answer_rate, timeout_rate,
---         error_rate, mean_response_tokens
+--         error_rate, mean_response_tokens, fallback_correct_share, explicit_accuracy
 --   truncation_rate = share of samples with finish_reason = 'length'
 --   no_answer_rate / timeout_rate / error_rate = share with that verdict
 --   accuracy = share graded correct (a null grade counts as wrong)
+--   fallback_correct_share = share of the correct verdicts that rest on the last-number
+--     fallback (answer_rule = 'last_number': the response never marks an answer with
+--     \boxed{}, "the answer is" or "####"); null when no sample is correct. High for a base
+--     model, it says pass@k counts numbers the responses never state as answers: compare
+--     `boundary query pass_at_k --param answers=explicit`.
+--   explicit_accuracy = accuracy when those do not count (answers=explicit in views.sql)
 --
 -- Parameters:
 --   model      only this model     (default: all)
@@ -19,6 +25,7 @@ samples as (
         samples.model,
         samples.benchmark,
         samples.correct,
+        samples.answer_rule,
         samples.verdict,
         samples.finish_reason,
         samples.response_tokens
@@ -38,7 +45,12 @@ final as (
         count(*) filter (where samples.verdict = 'no_answer') / count(*) as no_answer_rate,
         count(*) filter (where samples.verdict = 'timeout') / count(*) as timeout_rate,
         count(*) filter (where samples.verdict = 'error') / count(*) as error_rate,
-        avg(samples.response_tokens) as mean_response_tokens
+        avg(samples.response_tokens) as mean_response_tokens,
+        count(*) filter (where samples.correct and samples.answer_rule = 'last_number')
+            / nullif(count(*) filter (where samples.correct), 0) as fallback_correct_share,
+        count(*) filter (
+            where samples.correct and samples.answer_rule is distinct from 'last_number'
+        ) / count(*) as explicit_accuracy
     from samples
     group by samples.model, samples.benchmark
     order by samples.model, samples.benchmark

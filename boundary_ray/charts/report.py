@@ -92,6 +92,7 @@ def write_report(lake: str, out_dir: str) -> str:
     out.mkdir(parents=True, exist_ok=True)
     models = lake_models(lake)
     sections = [_chart_section(name, lake, models, out) for name in CHART_NAMES]
+    sections = _with_explicit_pass_at_k(sections, lake, models, out)
     sections += [_paper_table(section) for section in sections if section.name in PAPER_TABLES]
     sections += [_table_section(name, caption, lake) for name, caption in EXTRA_TABLES.items()]
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -103,7 +104,6 @@ def write_report(lake: str, out_dir: str) -> str:
 
 def _chart_section(name: str, lake: str, models: list[str], out: Path) -> Section:
     from boundary_ray.analysis import run_query
-    from boundary_ray.charts.export import render_bytes
 
     kind = chart_kind(name)
     section = Section(name, kind.title, kind.caption)
@@ -124,14 +124,57 @@ def _chart_section(name: str, lake: str, models: list[str], out: Path) -> Sectio
     if table is None or table.num_rows == 0:
         section.skipped = SKIP_REASONS.get(name, "the query returned no rows")
         return section
-    spec = draw(name, table, models).to_dict()
+    _render(section, name, table, models, out)
+    return section
+
+
+def _with_explicit_pass_at_k(
+    sections: list[Section], lake: str, models: list[str], out: Path
+) -> list[Section]:
+    """``sections`` with a second pass@k chart after the first, counting explicit answers only
+    (``--param answers=explicit``), when its points differ from the first's (issue 18)."""
+    from boundary_ray.analysis import run_query
+
+    index = next((i for i, s in enumerate(sections) if s.name == "pass_at_k"), None)
+    if index is None or sections[index].skipped or sections[index].table is None:
+        return sections
+    full = sections[index]
+    table = run_query("pass_at_k", lake, {**REPORT_PARAMS["pass_at_k"], "answers": "explicit"})
+    if _points(table) == _points(full.table):
+        return sections
+    name = "pass_at_k_explicit"
+    section = Section(
+        name,
+        f"{full.title}: explicit answers only",
+        f"{full.caption} Only explicit answers count: a right number that the response never "
+        "marks as its answer (no \\boxed{}, 'the answer is' or '####'; the last-number "
+        "fallback) counts as wrong. Shown because it differs from the curve above; "
+        "answer_health gives the share of correct verdicts resting on the fallback.",
+        table=table,
+        query="pass_at_k --param answers=explicit",
+    )
+    _render(section, "pass_at_k", table, models, out)
+    return [*sections[: index + 1], section, *sections[index + 1 :]]
+
+
+def _render(section: Section, chart: str, table: pa.Table, models: list[str], out: Path) -> None:
+    """Draw ``chart`` from ``table`` into ``<out>/<section.name>.{png,svg}``."""
+    from boundary_ray.charts.export import render_bytes
+
+    spec = draw(chart, table, models).to_dict()
     for fmt in ("png", "svg"):
         data = render_bytes(spec, fmt)
-        (out / f"{name}.{fmt}").write_bytes(data)
-        section.files[fmt] = f"{name}.{fmt}"
+        (out / f"{section.name}.{fmt}").write_bytes(data)
+        section.files[fmt] = f"{section.name}.{fmt}"
         if fmt == "svg":
             section.svg = data.decode()
-    return section
+
+
+def _points(table: pa.Table) -> list[tuple[Any, ...]]:
+    """A pass@k table's point estimates, rounded past float noise."""
+    return sorted(
+        (r["model"], r["benchmark"], r["k"], round(r["pass_at_k"], 12)) for r in table.to_pylist()
+    )
 
 
 def _gap_table(lake: str) -> tuple[pa.Table | None, str | None]:
@@ -237,7 +280,8 @@ def _html(lake: str, stamp: str, sections: list[Section]) -> str:
                 f'<a href="{f}">{fmt.upper()}</a>' for fmt, f in section.files.items()
             )
             parts.append(
-                f'<p class="files">{links} · query: <code>boundary query {section.name}</code></p>'
+                f'<p class="files">{links} · query: '
+                f"<code>boundary query {esc(section.query or section.name)}</code></p>"
             )
         table = _shown(section.table)
         is_open = " open" if table.num_rows <= OPEN_TABLE_ROWS else ""
