@@ -39,6 +39,12 @@ _HASHES_RE = re.compile(r"####\s*([^\n]*)")
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
 _GAP_FILLER_RE = re.compile(r"[\s.,;:!?*$]|\\[\[\]()]")
+# the last number of a response ending "... 5 or 7" / "5, or maybe 7."
+_TRAILING_OR_RE = re.compile(
+    r"(-?\d[\d,]*(?:\.\d+)?)\s*,?\s*(?:or|either)\s+(?:maybe\s+|perhaps\s+|possibly\s+)?"
+    r"(-?\d[\d,]*(?:\.\d+)?)[^\d]{0,40}$",
+    re.IGNORECASE,
+)
 _MAX_GAP = 200  # characters between two claims of one final answer, at most
 # after the first value of "the answer is $5$ ...": a second value follows ("or $7$", ", $6$")
 _MORE_VALUES_RE = re.compile(
@@ -85,7 +91,18 @@ def extract_answer(response: str | None, finish_reason: str | None = None) -> Ex
     if truncated:
         return None
     answer = _find_last_number(response)
-    return Extraction(answer, "last_number") if answer else None
+    if not answer:
+        return None
+    return Extraction(answer, "last_number", _fallback_alternatives(response, answer))
+
+
+def _fallback_alternatives(text: str, answer: str) -> tuple[str, ...]:
+    """The numbers of a trailing "5 or 7" (the last number is one of alternatives)."""
+    match = _TRAILING_OR_RE.search(text)
+    if match is None:
+        return ()
+    values = [v.replace(",", "") for v in (match.group(1), match.group(2))]
+    return tuple(dict.fromkeys(values)) if len(set(values)) > 1 and values[1] == answer else ()
 
 
 def _order(claim: _Claim) -> tuple[int, int]:

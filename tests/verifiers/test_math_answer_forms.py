@@ -127,6 +127,9 @@ HOSTILE = [
     ("5", None, "\\boxed{5 - x = 0}", "wrong", "equation"),
     ("5", None, "\\boxed{0 = 5 - x}", "wrong", "!= gold"),
     ("5", None, "The answer is $2x + 1 = 11$ so $x = 5$.", "wrong", "equation"),
+    # no marked answer: the last-number fallback does not take the last of two alternatives
+    ("7", None, "I am not sure. Maybe 5 or 7", "wrong", "hedged"),
+    ("7", None, "So she has 5, or perhaps 7 apples.", "wrong", "hedged"),
 ]
 
 
