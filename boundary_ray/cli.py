@@ -27,9 +27,10 @@ def _params(pairs: list[str] | None) -> dict[str, str]:
 
 
 def _overrides(pairs: list[str] | None) -> dict[str, object]:
-    import yaml
+    """``--set KEY=VALUE`` pairs as dotted keys and YAML values (one-line errors naming the key)."""
+    from boundary_ray.spec import parse_override
 
-    return {k: yaml.safe_load(v) for k, v in _params(pairs).items()}
+    return dict(parse_override(pair) for pair in pairs or [])
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -286,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BoundaryError as exc:
-        print(f"boundary: error: {exc}", file=sys.stderr)
+        one_line = str(exc).replace("\r", "\\r").replace("\n", "\\n")  # a key may hold one
+        print(f"boundary: error: {one_line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("boundary: interrupted; rerun the same command to resume", file=sys.stderr)

@@ -7,6 +7,7 @@ e.g. ``demo.yaml: sampling.temprature: unknown key (known: n, temperature, ...)`
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import types
 import typing
@@ -294,12 +295,53 @@ def spec_from_dict(raw: Mapping[str, Any], where: str = "spec") -> Spec:
     return spec
 
 
+def parse_override(pair: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` of ``--set`` as ``(dotted key, YAML value)``; one-line errors naming it."""
+    key, sep, text = pair.partition("=")
+    if not sep or not key.strip():
+        raise BoundaryError(f"--set {pair!r}: expected KEY=VALUE, e.g. sampling.n=4")
+    _dotted_parts(key)
+    try:
+        return key, yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BoundaryError(f"--set {key}: {text!r} is not a YAML value ({problem})") from None
+
+
+def _dotted_parts(dotted: str) -> list[str]:
+    parts = dotted.split(".")
+    if not all(parts):
+        raise BoundaryError(f"--set {dotted}: empty key in the dotted path")
+    return parts
+
+
 def _set_dotted(raw: dict, dotted: str, value: Any) -> None:
-    *parents, last = dotted.split(".")
-    node = raw
-    for key in parents:
-        node = node.setdefault(key, {})
-    node[last] = value
+    """Set ``raw[a][b]...`` for ``dotted`` = ``a.b...``; a number indexes a list
+    (``models.0.source``). A path through a scalar or past a list's end names the key."""
+    parts = _dotted_parts(dotted)
+    node: Any = raw
+    for depth, key in enumerate(parts):
+        parent = ".".join(parts[:depth]) or "the spec"
+        if isinstance(node, list):
+            if not key.isdigit() or int(key) >= len(node):
+                have = f"0..{len(node) - 1}" if node else "it is empty"
+                raise BoundaryError(
+                    f"--set {dotted}: {parent} is a list of {len(node)};"
+                    f" {key!r} is not an index in it ({have})"
+                )
+            index: Any = int(key)
+        elif isinstance(node, dict):
+            index = key
+        else:
+            shown = repr(node) if len(repr(node)) <= 60 else repr(node)[:57] + "..."
+            raise BoundaryError(f"--set {dotted}: {parent} is {shown}, not a mapping or a list")
+        if depth == len(parts) - 1:
+            node[index] = value
+            return
+        child = node[index] if isinstance(node, list) else node.get(index)
+        if child is None:
+            child = node[index] = {}
+        node = child
 
 
 def _build(cls: type, raw: Any, where: str) -> Any:
@@ -337,6 +379,12 @@ def _coerce(hint: Any, value: Any, where: str) -> Any:
     if origin is dict:
         if not isinstance(value, Mapping):
             raise BoundaryError(f"{where}: expected a mapping, got {type(value).__name__}")
+        try:  # kept as JSON in the lake (tags): a YAML alias inside its own anchor cannot be
+            json.dumps(value, default=str)
+        except (ValueError, RecursionError):
+            raise BoundaryError(
+                f"{where}: contains itself (a YAML alias inside its anchor)"
+            ) from None
         return dict(value)
     if hint is bool:
         if not isinstance(value, bool):

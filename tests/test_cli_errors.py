@@ -66,3 +66,27 @@ def test_bad_input_is_one_clear_line(
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("boundary: error: ") and message in lines[0]
     assert keep.read_bytes() == b"earlier results"
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("sampling.n=[", "--set sampling.n: '[' is not a YAML value"),
+        ("models.3.source=/x", "--set models.3.source: models is a list of 1"),
+        ("sampling.n.x=1", "--set sampling.n.x: sampling.n is 4, not a mapping or a list"),
+        ("models.0.tags=&a {x: *a}", "models[0].tags: contains itself"),
+    ],
+)
+def test_bad_set_is_one_line_naming_the_key(tmp_path: Path, pair: str, message: str) -> None:
+    spec = _spec(tmp_path, "builtin:smollm2-135m-instruct", "synthetic:arith", "sampling: {n: 4}\n")
+    done = _run("run", str(spec), "--dry-run", "--set", pair, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert done.stderr.startswith("boundary: error: ") and message in done.stderr
+
+
+def test_set_indexes_a_list(tmp_path: Path) -> None:
+    spec = _spec(tmp_path, "builtin:smollm2-135m-instruct", "synthetic:arith")
+    done = _run("run", str(spec), "--dry-run", "--set", "models.0.source=/x/y", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "/x/y" in done.stdout
