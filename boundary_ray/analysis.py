@@ -94,7 +94,7 @@ def run_query(name: str, lake: str, params: dict[str, str] | None = None) -> pa.
         raise BoundaryError(f"unknown query {name!r} (known: {', '.join(known)})")
     sql = (queries_dir() / f"{name}.sql").read_text(encoding="utf-8")
     declared = dict(query_schema().get(name, {}).get("params") or {})
-    if "problem_outcomes" in sql:
+    if re.search(r"\b(?:from|join)\s+problem_outcomes\b", sql):
         declared = {**declared, **{k: v for k, v in view_params().items() if k not in declared}}
     values = _convert_params(name, params or {}, declared)
     con = duckdb.connect()

@@ -123,6 +123,28 @@ def _verify_process(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_label(args: argparse.Namespace) -> int:
+    from boundary_ray import labelling
+
+    params = _params(args.param)
+    if args.export and args.import_:
+        raise BoundaryError("label: give --export or --import, not both")
+    if args.export:
+        count = labelling.export_candidates(args.lake, args.export, params)
+        print(f"{count} responses to label written to {args.export}; fill in 'label' and run "
+              f"`boundary label --lake {args.lake} --import {args.export} --who NAME`")
+        return 0
+    if args.import_:
+        count = labelling.import_labels(args.lake, args.import_, args.who)
+        print(f"{count} labels stored in {args.lake}/labels")
+        return 0
+    if not args.who:
+        raise BoundaryError("label: --who NAME is required (who labels is stored with each label)")
+    count = labelling.label_interactively(args.lake, args.who, params)
+    print(f"{count} labels stored in {args.lake}/labels")
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from boundary_ray.models.builtin import BUILTIN_MODELS, prepare_builtin
 
@@ -273,6 +295,25 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--lake", default="./lake")
     runs.add_argument("--format", default="table", choices=["table", "csv", "json", "markdown"])
     runs.set_defaults(func=cmd_runs)
+
+    label = verbs.add_parser(
+        "label",
+        help="label the hardest solved responses valid | guess | unsure (in the terminal, or "
+        "--export a file to fill in by hand and --import it); stored in the lake's labels/",
+    )
+    label.add_argument("--lake", default="./lake")
+    label.add_argument("--who", help="who is labelling (stored with each label)")
+    label.add_argument("--export", metavar="FILE.jsonl", help="write the responses to label")
+    label.add_argument(
+        "--import", dest="import_", metavar="FILE.jsonl", help="store the labels filled in a file"
+    )
+    label.add_argument(
+        "--param",
+        action="append",
+        metavar="KEY=VALUE",
+        help="hardest_solved parameters: max_rate (default 0.05), model, benchmark",
+    )
+    label.set_defaults(func=cmd_label)
 
     models = verbs.add_parser("models", help="prepare the bundled offline models")
     models.add_argument("action", choices=["prepare", "list"])

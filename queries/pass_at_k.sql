@@ -1,9 +1,11 @@
 -- pass_at_k: the reasoning-boundary curve, pass@k for k = 1, 2, 4, ... per model and benchmark.
 --
--- Output: model, benchmark, k, pass_at_k, problems, ci_low, ci_high
+-- Output: model, benchmark, k, pass_at_k, problems, ci_low, ci_high, guess_only_problems
 --   k runs over 1, 2, 4, ... up to the smallest n of any problem of the (model, benchmark),
 --   plus that smallest n itself, plus every k of `ks` that is not above it.
 --   ci_low / ci_high are null unless `ci` is set.
+--   guess_only_problems: problems that count as solved only thanks to samples a person
+--   labelled 'guess' (`boundary label`): with `--param exclude=guess` they are unsolved.
 --
 -- Parameters (`set variable NAME = value;` before `.read`, or `--param NAME=value`):
 --   ks         extra k values, a list of integers, e.g. [3, 10, 100]   (default: none)
@@ -14,6 +16,7 @@
 --              be noise: the interval says how much.
 --   bootstrap  resamples for the interval                               (default: 1000)
 --   seed       seed of the resampling; the same seed gives the same interval (default: 0)
+--   correct, exclude, answers: what counts as correct (views.sql, problem_outcomes)
 
 with
 
@@ -24,7 +27,8 @@ problem_outcomes as (
         problem_outcomes.benchmark,
         problem_outcomes.problem_id,
         problem_outcomes.n,
-        problem_outcomes.c
+        problem_outcomes.c,
+        problem_outcomes.guess_only
     from problem_outcomes
     where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
         and (
@@ -38,7 +42,8 @@ per_cell as (
         problem_outcomes.model,
         problem_outcomes.benchmark,
         min(problem_outcomes.n) as max_k,
-        count(*) as problems
+        count(*) as problems,
+        count(*) filter (where problem_outcomes.guess_only) as guess_only_problems
     from problem_outcomes
     group by problem_outcomes.model, problem_outcomes.benchmark
 ),
@@ -183,8 +188,12 @@ final as (
         point_estimate.pass_at_k,
         point_estimate.problems,
         intervals.ci_low,
-        intervals.ci_high
+        intervals.ci_high,
+        per_cell.guess_only_problems
     from point_estimate
+    inner join per_cell
+        on per_cell.model = point_estimate.model
+        and per_cell.benchmark = point_estimate.benchmark
     left join intervals
         on intervals.model = point_estimate.model
         and intervals.benchmark = point_estimate.benchmark

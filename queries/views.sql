@@ -178,8 +178,10 @@ from samples;
 --   \boxed{}, "the answer is" or "####") does not count either;
 --   and, with `exclude` = 'guess', a sample whose latest human label is 'guess' does not
 --   count as correct (it stays in n: it was drawn).
+--   guesses: correct samples (before `exclude`) whose latest label is 'guess';
 --   guess_only: the problem counts as solved (c > 0) only thanks to samples labelled 'guess'
---   (always computed, whatever `exclude` says).
+--   (always computed, whatever `exclude` says);
+--   c_answer, c_process: c under each notion, whatever `correct` says (process ⊆ answer).
 --   A null grade (a sample not verified yet) counts as wrong: it is in n, not in c.
 create or replace view problem_outcomes as
 with graded as (
@@ -188,11 +190,7 @@ with graded as (
         sample_grades.benchmark,
         sample_grades.problem_id,
         coalesce(
-            case coalesce(getvariable('correct'), 'answer')
-                when 'answer' then sample_grades.correct
-                when 'process' then sample_grades.correct and sample_grades.process_verdict = 'valid'
-                else error('--param correct=' || getvariable('correct') || ': expected answer or process')
-            end
+            sample_grades.correct
             -- answers = 'explicit': a right answer found only by the last-number fallback
             -- (answer_rule 'last_number', never stated as the answer) does not count
             and case coalesce(getvariable('answers'), 'all')
@@ -201,24 +199,47 @@ with graded as (
                 else error('--param answers=' || getvariable('answers') || ': expected all or explicit')
             end,
             false
-        ) as counts,
+        ) as answer_ok,
+        coalesce(sample_grades.process_verdict = 'valid', false) as process_valid,
         coalesce(sample_grades.label = 'guess', false) as guess
     from sample_grades
+),
+
+counted as (
+    select
+        graded.model,
+        graded.benchmark,
+        graded.problem_id,
+        graded.guess,
+        graded.answer_ok
+            and not (graded.guess and coalesce(getvariable('exclude'), '') = 'guess') as answer_counts,
+        graded.answer_ok and graded.process_valid
+            and not (graded.guess and coalesce(getvariable('exclude'), '') = 'guess') as process_counts,
+        case coalesce(getvariable('correct'), 'answer')
+            when 'answer' then graded.answer_ok
+            when 'process' then graded.answer_ok and graded.process_valid
+            else error('--param correct=' || getvariable('correct') || ': expected answer or process')
+        end as counts
+    from graded
 )
+
 select
-    graded.model,
-    graded.benchmark,
-    graded.problem_id,
+    counted.model,
+    counted.benchmark,
+    counted.problem_id,
     count(*) as n,
     count(*) filter (
-        where graded.counts
-        and not (graded.guess and coalesce(getvariable('exclude'), '') = 'guess')
+        where counted.counts
+        and not (counted.guess and coalesce(getvariable('exclude'), '') = 'guess')
     ) as c,
-    count(*) filter (where graded.counts and graded.guess) as guesses,
-    count(*) filter (where graded.counts and graded.guess) > 0
-        and count(*) filter (where graded.counts and not graded.guess) = 0 as guess_only
-from graded
-group by graded.model, graded.benchmark, graded.problem_id;
+    count(*) filter (where counted.counts and counted.guess) as guesses,
+    count(*) filter (where counted.counts and counted.guess) > 0
+        and count(*) filter (where counted.counts and not counted.guess) = 0 as guess_only,
+    -- both notions side by side (process_pass_at_k), under the same answers/exclude params
+    count(*) filter (where counted.answer_counts) as c_answer,
+    count(*) filter (where counted.process_counts) as c_process
+from counted
+group by counted.model, counted.benchmark, counted.problem_id;
 
 -- pass_at_k_estimate(n, c, k): the unbiased estimator of Chen et al. 2021 ("Evaluating Large
 -- Language Models Trained on Code", eq. 1) of pass@k for one problem with n samples of which
