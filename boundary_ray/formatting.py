@@ -138,3 +138,13 @@ def _markdown_table(columns: list[str], rows: list[dict[str, Any]]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def solved_lines(table: pa.Table) -> list[str]:
+    """One line per model and benchmark of a ``solved_summary`` result: "solves X of N at k=1,
+    Y of N at k=n" (X is the expected count, problems × pass@1)."""
+    return [
+        f"{row['model']} on {row['benchmark']}: solves {row['solved_at_1']:.1f} of"
+        f" {row['problems']} at k=1, {row['solved_at_n']} of {row['problems']} at k={row['n']}"
+        for row in table.to_pylist()
+    ]

@@ -325,6 +325,7 @@ def test_defaults_and_dispatch_through_load_problems():
         ("synthetic:arith?distractors=-0.5", {}, "distractors: must be in 0.0..2.0"),
         ("synthetic:arith", {"distractors": "lots"}, "options.distractors: expected a number"),
         ("synthetic:arith?ops=20&distractors=1", {}, "distractors: too many quantities for ops=20"),
+        ("synthetic:arith?style=poem", {}, "style: expected one of story, equations, got 'poem'"),
     ],
 )
 def test_bad_params_name_the_key(source, options, message):
@@ -337,3 +338,45 @@ def test_modulus_can_be_switched_off():
     plain = _load("synthetic:arith?ops=2&per_op=3")
     assert _load("synthetic:arith?ops=2&per_op=3&mod=0") == plain
     assert _load("synthetic:arith?ops=2&per_op=3", mod=None) == plain
+
+
+# --- the equations style ------------------------------------------------------------------------
+
+EQUATION = re.compile(r"^([a-z][0-9]?) = (?:(\d+)|([a-z][0-9]?|\d+) ([-+*]) ([a-z][0-9]?|\d+))\.$")
+
+
+def solve_equations(question: str) -> tuple[int, str]:
+    """Evaluate the bare equations of ``question`` in order; the asked variable's value."""
+    *statements, asked = re.split(r"(?<=\.) ", question)
+    values: dict[str, int] = {}
+    for statement in statements:
+        match = EQUATION.match(statement)
+        assert match, statement
+        name, given, left, op, right = match.groups()
+        if given is not None:
+            values[name] = int(given)
+            continue
+        a, b = (values[t] if t in values else int(t) for t in (left, right))
+        values[name] = {"+": a + b, "-": a - b, "*": a * b}[op]
+    target = re.fullmatch(r"What is the value of ([a-z][0-9]?)\?", asked)
+    assert target, asked
+    return values[target.group(1)], target.group(1)
+
+
+def test_equations_state_the_same_graph_as_the_story():
+    story = _load("synthetic:arith?ops=1-6&per_op=40&seed=3&distractors=0.5")
+    bare = _load("synthetic:arith?ops=1-6&per_op=40&seed=3&distractors=0.5&style=equations")
+    assert [r["problem_id"] for r in bare] == [r["problem_id"] for r in story]
+    for plain, row in zip(story, bare, strict=True):
+        meta, plain_meta = json.loads(row["meta"]), json.loads(plain["meta"])
+        assert (meta["style"], meta["template"]) == ("equations", "equations")
+        assert row["answer"] == plain["answer"]
+        strip = ("subject", "text")
+        assert [{k: v for k, v in s.items() if k not in strip} for s in meta["steps"]] == [
+            {k: v for k, v in s.items() if k not in strip} for s in plain_meta["steps"]
+        ]
+        value, asked = solve_equations(row["question"])
+        assert str(value) == row["answer"], row["question"]
+        assert asked == meta["steps"][-1]["subject"]
+        assert all(step["text"] in row["question"] for step in meta["steps"])
+        assert len(row["question"]) < len(plain["question"])

@@ -17,7 +17,7 @@ from typing import Any
 
 from boundary_ray.benchmarks.synthetic.graph import Quantity, build_graph
 from boundary_ray.benchmarks.synthetic.params import SyntheticParams, parse_params
-from boundary_ray.benchmarks.synthetic.render import Story, render
+from boundary_ray.benchmarks.synthetic.render import Story, render, render_equations
 from boundary_ray.benchmarks.synthetic.templates import DOMAINS
 from boundary_ray.spec import BenchmarkSpec
 
@@ -44,11 +44,17 @@ def generate_problem(params: SyntheticParams, ops: int, index: int) -> dict[str,
     rng = random.Random(f"boundary-ray/synthetic/{params.kind}/{params.seed}/{ops}/{index}")
     domain = rng.choice(DOMAINS)
     graph = build_graph(rng, ops, params.distractors, params.mod)
-    story = render(graph, domain, rng, params.mod)
+    if params.style == "equations":
+        story = render_equations(graph, rng, params.mod)
+        template = "equations"
+    else:
+        story = render(graph, domain, rng, params.mod)
+        template = domain.name
     meta = {
         "generator": params.kind,
         "ops": ops,
-        "template": domain.name,
+        "style": params.style,
+        "template": template,
         "unit": story.unit,
         "seed": params.seed,
         "index": index,

@@ -1,7 +1,7 @@
 """Parameters of a ``synthetic:`` source: from its query string or the spec's ``options``.
 
-``synthetic:arith?ops=1-6&per_op=20&seed=0&mod=7&distractors=0.5`` and the same keys as YAML
-under ``options:`` are equivalent; a key given both ways, an unknown key or a bad value is a
+``synthetic:arith?ops=1-6&per_op=20&seed=0&mod=7&distractors=0.5&style=story`` and the same keys
+as YAML under ``options:`` are equivalent; a key given both ways, an unknown key or a bad value is a
 ``BoundaryError`` naming the key.
 """
 
@@ -14,8 +14,18 @@ from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
 
 KINDS = ("arith",)
-KEYS = ("ops", "per_op", "seed", "mod", "distractors")
-DEFAULTS: dict[str, Any] = {"ops": "1-6", "per_op": 20, "seed": 0, "mod": None, "distractors": 0.5}
+KEYS = ("ops", "per_op", "seed", "mod", "distractors", "style")
+DEFAULTS: dict[str, Any] = {
+    "ops": "1-6",
+    "per_op": 20,
+    "seed": 0,
+    "mod": None,
+    "distractors": 0.5,
+    "style": "story",
+}
+# story: a word problem in one of the templates; equations: the same graph as bare equations
+# over letters ("b = a + 3. What is b?"), fewer words for models too small to read a story
+STYLES = ("story", "equations")
 MAX_OPS = 20
 MAX_PER_OP = 100_000
 MAX_DISTRACTORS = 2.0
@@ -34,6 +44,7 @@ class SyntheticParams:
     seed: int
     mod: int | None
     distractors: float
+    style: str = "story"
 
 
 def parse_params(bench: BenchmarkSpec) -> SyntheticParams:
@@ -69,6 +80,7 @@ def parse_params(bench: BenchmarkSpec) -> SyntheticParams:
         seed=_int(*values["seed"], low=0, high=2**63 - 1),
         mod=_mod(*values["mod"]),
         distractors=_float(*values["distractors"], low=0.0, high=MAX_DISTRACTORS),
+        style=_style(*values["style"]),
     )
     _check_subjects(params, values["distractors"][1])
     return params
@@ -93,6 +105,12 @@ def _ops(value: Any, where: str) -> tuple[int, ...]:
     if not items:
         raise BoundaryError(f"{where}: no difficulties given")
     return tuple(sorted(set(items)))
+
+
+def _style(value: Any, where: str) -> str:
+    if value not in STYLES:
+        raise BoundaryError(f"{where}: expected one of {', '.join(STYLES)}, got {value!r}")
+    return value
 
 
 def _int(value: Any, where: str, low: int, high: int) -> int:

@@ -47,6 +47,48 @@ def render(graph: Graph, domain: Domain, rng: random.Random, mod: int | None = N
     return Story(" ".join(parts), sentences, subjects, plural)
 
 
+# Variable names of the equations style: single letters first (never i, l or o, which read
+# like digits), then the same letters with a digit: enough for the largest problem.
+_LETTERS = tuple(c for c in "abcdefghjkmnpqrstuvwxyz")
+VARIABLES = _LETTERS + tuple(f"{c}{d}" for d in range(1, 10) for c in _LETTERS)
+EQUATION_SHAPES = {
+    "add": "{s} = {x} + {c}.",
+    "sub": "{s} = {x} - {c}.",
+    "mul": "{s} = {k} * {x}.",
+    "sum": "{s} = {x} + {y}.",
+    "diff": "{s} = {x} - {y}.",
+}
+EQUATIONS_QUESTION = "What is the value of {s}?"
+
+
+def render_equations(graph: Graph, rng: random.Random, mod: int | None = None) -> Story:
+    """Word ``graph`` as bare equations over variables ("b = a + 3."), then ask for the
+    target's value: the same graph and answer as a story, with as few words as possible."""
+    ids = [q.id for q in graph.steps + graph.distractors]
+    names = rng.sample(_LETTERS, len(ids)) if len(ids) <= len(_LETTERS) else VARIABLES[: len(ids)]
+    subjects = dict(zip(ids, names, strict=True))
+    quantities = graph.quantities()
+    sentences = {}
+    for qid in graph.order:
+        q = quantities[qid]
+        if q.op == "given":
+            sentences[qid] = f"{subjects[qid]} = {q.args[0]}."
+            continue
+        fields: dict[str, object] = {"s": subjects[qid], "x": subjects[str(q.args[0])]}
+        if q.op in ("add", "sub"):
+            fields["c"] = q.args[1]
+        elif q.op == "mul":
+            fields["k"] = q.args[1]
+        else:
+            fields["y"] = subjects[str(q.args[1])]
+        sentences[qid] = EQUATION_SHAPES[q.op].format(**fields)
+    parts = [sentences[qid] for qid in graph.order]
+    if mod is not None:
+        parts.append(MODULUS_NOTE.format(p=mod).replace("counts in this story", "values"))
+    parts.append(EQUATIONS_QUESTION.format(s=subjects[graph.target.id]))
+    return Story(" ".join(parts), sentences, subjects, "")
+
+
 def _sentence(
     q: Quantity,
     domain: Domain,

@@ -1,14 +1,20 @@
-"""Time every query of ``queries/`` on a synthetic lake of ~10 million samples.
+"""Time every query of ``queries/`` on a synthetic lake of ~10 million (or more) samples,
+reading the samples and then the per-problem outcomes (``boundary_ray/outcomes.py``).
 
-    python benchmarks/query_speed.py                  # builds /tmp/boundary-query-speed (once)
-    python benchmarks/query_speed.py --lake DIR --repeat 5 --rebuild
+    python perf/query_speed.py                  # builds /tmp/boundary-query-speed (once)
+    python perf/query_speed.py --lake DIR --repeat 5 --rebuild
+    python perf/query_speed.py --rows 100000000 --lake /tmp/boundary-query-speed-100m \
+        --queries pass_at_k,coverage,accuracy_hist,efficiency_gap,solvable,solved_summary
 
 The lake has the real layout and schemas (boundary_ray/schema.py): 4 models (2 base, 2 rl
-with step/algorithm tags) x 2 benchmarks x 1221 problems x n = 1024 samples = 10,002,432
-samples, short text columns so that it builds in seconds, plus problems, models and 200k
-scores. Each query runs through ``boundary_ray.analysis.run_query`` (connect, views, query,
-Arrow result), ``--repeat`` times; the table printed gives the best and the median wall time.
-Target: pass_at_k under 2 s on 2 cores.
+with step/algorithm tags) x 2 benchmarks x P problems x n = 1024 samples (P = 1221 by
+default: 10,002,432 samples; ``--rows`` picks P), short text columns so that it builds
+quickly, plus problems, models and 200k scores. Each query runs through
+``boundary_ray.analysis.run_query`` (connect, views, query, Arrow result), ``--repeat`` times,
+first over the sample rows, then, after ``refresh_outcomes`` (timed), over the outcomes; the
+table gives the best and the median wall time of each, and whether both gave the same rows.
+Targets: pass_at_k under 2 s at 10 M samples from the samples, under 1 s at 100 M from the
+outcomes, on 2 cores.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import pyarrow.parquet as pq
 
 from boundary_ray import schema
 from boundary_ray.analysis import list_queries, run_query
+from boundary_ray.outcomes import refresh_outcomes
 
 MODELS = {
     "base-a": ("base", {"family": "a"}),
@@ -55,8 +62,9 @@ def _strings(values: list[str], index: np.ndarray) -> pa.Array:
     return pa.array(values).take(pa.array(index))
 
 
-def build_lake(lake: Path, seed: int = 0) -> int:
+def build_lake(lake: Path, seed: int = 0, problems_per_benchmark: int = PROBLEMS) -> int:
     """Write the synthetic lake; returns the number of samples."""
+    PROBLEMS = problems_per_benchmark  # noqa: N806 - the module default, overridden
     rng = np.random.default_rng(seed)
     problem_ids = [f"p{i:05d}" for i in range(PROBLEMS)]
     total = 0
@@ -77,7 +85,8 @@ def build_lake(lake: Path, seed: int = 0) -> int:
         difficulty = rng.beta(0.3, 0.3, PROBLEMS)
         for model in MODELS:
             rate = np.clip(difficulty + rng.normal(0, 0.05, PROBLEMS), 0, 1)
-            for f, chunk in enumerate(np.array_split(np.arange(PROBLEMS), FILES_PER_PARTITION)):
+            files = max(FILES_PER_PARTITION, PROBLEMS // 1000)  # ~1 M rows a file
+            for f, chunk in enumerate(np.array_split(np.arange(PROBLEMS), files)):
                 problem = np.repeat(chunk, N)
                 rows = len(problem)
                 correct = rng.random(rows) < rate[problem]
@@ -154,29 +163,66 @@ def time_query(
     return times, rows
 
 
+def _same(a: list[dict], b: list[dict]) -> bool:
+    """Equal rows, floats to 9 places (a mean over problems may add up in another order)."""
+
+    def norm(rows: list[dict]) -> list[str]:
+        return sorted(
+            repr({k: round(v, 9) if isinstance(v, float) else v for k, v in r.items()})
+            for r in rows
+        )
+
+    return norm(a) == norm(b)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lake", default="/tmp/boundary-query-speed")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--rows", type=int, help="about this many samples (default ~10 M)")
+    parser.add_argument("--queries", help="comma-separated query names (default: all)")
+    parser.add_argument("--skip-samples", action="store_true", help="time only the outcomes path")
     args = parser.parse_args()
     lake = Path(args.lake)
+    problems = PROBLEMS
+    if args.rows:
+        problems = max(1, round(args.rows / (len(MODELS) * len(BENCHMARKS) * N)))
     if args.rebuild or not (lake / "BUILT").exists():
         shutil.rmtree(lake, ignore_errors=True)
         start = time.perf_counter()
-        total = build_lake(lake)
+        total = build_lake(lake, problems_per_benchmark=problems)
         print(f"built {total:,} samples in {time.perf_counter() - start:.1f} s at {lake}")
     else:
         print(
             f"reusing {int((lake / 'BUILT').read_text()):,} samples at {lake} (--rebuild to redo)"
         )
+    for folder in (lake / "outcomes",):
+        shutil.rmtree(folder, ignore_errors=True)  # the samples path first
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
-    runs = {name: (name, {}) for name in list_queries()} | EXTRA
-    print("\n| query | rows | best s | median s |\n|---|---:|---:|---:|")
+    names = args.queries.split(",") if args.queries else list_queries()
+    runs = {name: (name, {}) for name in names} | (EXTRA if not args.queries else {})
+    results: dict[str, tuple[list[float], list[dict]]] = {}
+    if not args.skip_samples:
+        for label, (name, params) in runs.items():
+            times, _ = time_query(name, str(lake), params, args.repeat)
+            results[label] = (times, run_query(name, str(lake), params).to_pylist())
+    start = time.perf_counter()
+    counts = refresh_outcomes(str(lake))
+    print(f"refresh_outcomes: {counts} in {time.perf_counter() - start:.1f} s")
+    print(
+        "\n| query | rows | samples best s | samples median s | outcomes best s |"
+        " outcomes median s | same rows |\n|---|---:|---:|---:|---:|---:|---|"
+    )
     for label, (name, params) in runs.items():
         times, rows = time_query(name, str(lake), params, args.repeat)
+        fast = run_query(name, str(lake), params).to_pylist()
+        slow_times, slow = results.get(label, ([float("nan")], None))
+        same = "-" if slow is None else ("yes" if _same(slow, fast) else "NO")
         print(
-            f"| {label} | {rows} | {min(times):.2f} | {statistics.median(times):.2f} |", flush=True
+            f"| {label} | {rows} | {min(slow_times):.2f} | {statistics.median(slow_times):.2f} |"
+            f" {min(times):.2f} | {statistics.median(times):.2f} | {same} |",
+            flush=True,
         )
 
 
