@@ -102,6 +102,7 @@ def run_query(name: str, lake: str, params: dict[str, str] | None = None) -> pa.
         _create_views(con, lake)
         for key, value in values.items():
             con.execute(f"set variable {key} = ?", [value])
+        _use_outcomes(con, lake, values)
         return con.sql(sql).to_arrow_table()
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -157,7 +158,7 @@ def _convert_value(query: str, key: str, raw: str, spec: dict[str, Any]) -> Any:
 
 
 def _create_views(con: Any, lake: str) -> None:
-    """Run ``views.sql`` on ``con``, the four lake tables read as the lake allows.
+    """Run ``views.sql`` on ``con``, the lake tables read as the lake allows.
 
     A table with no files yet becomes an empty view; on a URI lake each table is a
     ``pyarrow.dataset`` (``lake.reader.arrow_dataset``) instead. The views over those tables
@@ -169,6 +170,39 @@ def _create_views(con: Any, lake: str) -> None:
             f"lake {lake}: no samples yet (nothing matches samples/{layout('samples')});"
             " write some with `boundary run`"
         )
+    _run_views(con, lake, files)
+
+
+def create_views_over(con: Any, lake: str, only: dict[str, list[str]]) -> None:
+    """``views.sql`` on ``con`` with each table of ``only`` read from just those files (full
+    paths) and every other table empty: the views over one partition, say."""
+    for table in schema.TABLES:
+        con.register(
+            table,
+            arrow_dataset(lake, table, only[table])
+            if only.get(table)
+            else schema.TABLES[table].empty_table(),
+        )
+    _run_views(con, lake, {table: [] for table in schema.TABLES}, registered=True)
+
+
+def _use_outcomes(con: Any, lake: str, values: dict[str, Any]) -> None:
+    """Point ``problem_outcomes`` at the per-problem outcomes (``outcomes.py``) when they are
+    fresh for every partition and the parameters ask for a notion of correct they hold; the
+    numbers are the same, without reading a sample row."""
+    from boundary_ray.outcomes import fresh_outcome_files, outcome_columns
+
+    columns = outcome_columns(values)
+    files = fresh_outcome_files(lake) if columns else None
+    if not files:
+        return
+    con.register("outcomes_cache", arrow_dataset(lake, "outcomes", files))
+    con.execute(f"create or replace view problem_outcomes as select {columns} from outcomes_cache")
+
+
+def _run_views(con: Any, lake: str, files: dict[str, list[str]], registered: bool = False) -> None:
+    """Run the statements of ``views.sql``; a table view over no files is an empty table, and
+    with ``registered`` every table is already registered on ``con``."""
     local = is_local(lake)
     if local:
         con.execute("set variable lake = ?", [open_lake(lake.removeprefix("file://"))[1]])
@@ -177,6 +211,8 @@ def _create_views(con: Any, lake: str) -> None:
         table = match.group(1) if match else None
         if table not in files:  # built on the lake tables, not on files: runs as written
             con.execute(statement.query)
+        elif registered:
+            continue
         elif not files[table]:
             con.register(table, schema.TABLES[table].empty_table())
         elif local:

@@ -45,8 +45,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     from boundary_ray.pipeline import run_spec_file
 
-    run_spec_file(spec_path, overrides=overrides, progress=not args.quiet)
+    result = run_spec_file(spec_path, overrides=overrides, progress=not args.quiet)
+    from boundary_ray.outcomes import refresh_outcomes
+
+    refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
+    if not args.quiet:
+        _print_run_summary(result["run_id"], result["lake"])
     return 0
+
+
+def _print_run_summary(run_id: str, lake: str) -> None:
+    """After a run: where it wrote, the lake's pass@k table, and per model how many problems
+    it solves at k=1 and at k=n."""
+    from boundary_ray.analysis import run_query
+    from boundary_ray.formatting import format_table, solved_lines
+
+    print(f"\nrun {run_id} done; lake: {lake}")
+    print(format_table(run_query("pass_at_k", lake, {}), "table", None))
+    for line in solved_lines(run_query("solved_summary", lake, {})):
+        print(line)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -185,6 +202,16 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lake_outcomes(args: argparse.Namespace) -> int:
+    from boundary_ray.lake.reader import lake_root
+    from boundary_ray.outcomes import refresh_outcomes
+
+    lake_root(args.lake)
+    counts = refresh_outcomes(args.lake)
+    print(", ".join(f"{count} {what}" for what, count in counts.items()) + " partitions")
+    return 0
+
+
 def cmd_lake_upgrade(args: argparse.Namespace) -> int:
     from boundary_ray.lake.upgrade import upgrade_lake
 
@@ -288,6 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("--lake", default="./lake")
     upgrade.add_argument("--dry-run", action="store_true", help="say what it would rewrite")
     upgrade.set_defaults(func=cmd_lake_upgrade)
+    outcomes = lake_verbs.add_parser(
+        "outcomes",
+        help="rebuild the per-problem outcomes the aggregate queries read (after a killed run)",
+    )
+    outcomes.add_argument("--lake", default="./lake")
+    outcomes.set_defaults(func=cmd_lake_outcomes)
 
     runs = verbs.add_parser(
         "runs", help="the lake's runs: state (running, done, interrupted, failed), times, counts"

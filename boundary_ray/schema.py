@@ -15,18 +15,34 @@ import pyarrow as pa
 # table or column is added, and say here what the version brought:
 #   1  manifests carry no version; samples files lack cum_logprob, answer_rule, verdict_reason
 #   2  lake_schema_version in run manifests; new files hold every column declared here
+#   3  images table (content-addressed image bytes); problems.images (their ids, in order)
 # `boundary lake upgrade` rewrites what reading as-is cannot handle (boundary_ray/lake/upgrade.py).
-LAKE_SCHEMA_VERSION = 2
+LAKE_SCHEMA_VERSION = 3
 
 PROBLEMS = pa.schema(
     [
         ("benchmark", pa.string()),
         ("problem_id", pa.string()),
-        ("task", pa.string()),  # 'math' | 'code'
+        ("task", pa.string()),  # 'math' | 'code' | 'visual'
         ("question", pa.string()),
         ("answer", pa.string()),  # gold, normalized; null for code
         ("tests", pa.string()),  # code: JSON; null for math
         ("meta", pa.string()),  # JSON object
+        # sha256 ids (hex) of the problem's images in the ``images`` table, in prompt order;
+        # null for text-only problems
+        ("images", pa.list_(pa.string())),
+    ]
+)
+
+# Image bytes, stored once per distinct image (``image_id`` = sha256 of ``bytes``, hex) and
+# referenced from ``problems.images``; samples never copy them.
+IMAGES = pa.schema(
+    [
+        ("image_id", pa.string()),
+        ("bytes", pa.binary()),  # the file as published (PNG, JPEG, ...), not re-encoded
+        ("format", pa.string()),  # PIL's name: 'PNG' | 'JPEG' | ...
+        ("width", pa.int32()),
+        ("height", pa.int32()),
     ]
 )
 
@@ -110,6 +126,27 @@ LABELS = pa.schema(
     ]
 )
 
+# Per problem, what its samples add up to, so aggregate queries need not read sample rows
+# (boundary_ray/lake/outcomes.py). A derived cache, rebuilt from samples at any time: one file
+# per samples partition, named by a fingerprint of the partition's sample files; a query uses
+# it only while the fingerprint still matches the files (else it reads the samples).
+OUTCOMES = pa.schema(
+    [
+        ("model", pa.string()),
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        ("n", pa.int64()),  # samples of the problem
+        # of them correct, per notion (views.sql problem_outcomes: correct=answer|process,
+        # answers=all|explicit); a null grade counts as not correct
+        ("c_answer", pa.int64()),
+        ("c_answer_explicit", pa.int64()),
+        ("c_process", pa.int64()),
+        ("c_process_explicit", pa.int64()),
+        ("tokens", pa.int64()),  # response tokens, summed
+        ("truncated", pa.int64()),  # samples cut off by the token limit
+    ]
+)
+
 VERDICTS = ("correct", "wrong", "no_answer", "timeout", "error")
 PROCESS_VERDICTS = ("valid", "unsupported", "contradicted", "n/a")
 LABEL_VALUES = ("valid", "guess", "unsure")
@@ -121,6 +158,8 @@ TABLES: dict[str, pa.Schema] = {
     "scores": SCORES,
     "process": PROCESS,
     "labels": LABELS,
+    "outcomes": OUTCOMES,
+    "images": IMAGES,
 }
 
 PARTITIONS: dict[str, tuple[str, ...]] = {
@@ -130,7 +169,65 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     "scores": ("scorer", "model", "benchmark"),
     "process": ("model", "benchmark"),
     "labels": ("model", "benchmark"),
+    "outcomes": ("model", "benchmark"),
+    "images": (),
 }
+
+
+# Each row's key: unique across the lake (a rewritten file of the same keys replaces its own).
+KEYS: dict[str, tuple[str, ...]] = {
+    "problems": ("benchmark", "problem_id"),
+    "models": ("model", "run_id"),
+    "samples": ("model", "benchmark", "problem_id", "sample_idx"),
+    "scores": ("scorer", "model", "benchmark", "problem_id", "sample_idx"),
+    "process": ("model", "benchmark", "problem_id", "sample_idx", "verified_at"),
+    "labels": ("model", "benchmark", "problem_id", "sample_idx", "at"),
+    "outcomes": ("model", "benchmark", "problem_id"),
+    "images": ("image_id",),
+}
+
+# --- which stage of `boundary run` fills which column -------------------------------------
+# Declared by name only; every type comes from the tables above, so a column added to SAMPLES
+# (or PROBLEMS) reaches the stage that fills it without a second declaration.
+#
+# The driver plans one request per run of missing samples of a problem: these samples columns,
+PLANNED = ("model", "benchmark", "problem_id", "run_id", "prompt")
+# the request's share of the problem (``n_new`` samples from ``first_idx`` on, with ``seed``),
+REQUEST_PLAN = pa.schema([("first_idx", pa.int32()), ("n_new", pa.int32()), SAMPLES.field("seed")])
+# and every other problems column (task, question, gold answer, tests, meta, ...), which the
+# sampler and the verifier read and the lake writer is told to drop (``CARRIED``).
+CARRIED = tuple(n for n in PROBLEMS.names if n not in PLANNED)
+# The sampler turns a request into one row per sample, adding:
+SAMPLED = ("sample_idx", "seed", "response", "response_tokens", "cum_logprob", "finish_reason")
+# The verifier fills every other samples column (``VERDICT_COLUMNS``: extracted_answer, ...,
+# verify_ms, and any column added to SAMPLES later).
+
+
+def _fields(table: pa.Schema, names: tuple[str, ...]) -> list[pa.Field]:
+    return [table.field(name) for name in names]
+
+
+REQUESTS = pa.schema([*_fields(SAMPLES, PLANNED), *_fields(PROBLEMS, CARRIED), *REQUEST_PLAN])
+SAMPLER_ROWS = pa.schema(
+    [*_fields(SAMPLES, PLANNED), *_fields(PROBLEMS, CARRIED), *_fields(SAMPLES, SAMPLED)]
+)
+VERDICT_COLUMNS = pa.schema([f for f in SAMPLES if f.name not in PLANNED + SAMPLED])
+
+# `boundary score`: one request per response to rescore (its scores key, this run, the
+# scorer's rendering of the problem, the response, and a reason when it cannot be scored).
+SCORE_REQUESTS = pa.schema(
+    [
+        *_fields(SCORES, KEYS["scores"]),
+        SCORES.field("run_id"),
+        SAMPLES.field("prompt"),
+        SAMPLES.field("response"),
+        SCORES.field("reason"),
+    ]
+)
+
+# Schema metadata an engine stage puts on each batch it emits: the wall-clock time its engine
+# could first sample (once per batch, not a column of every row); the lake writer reports it.
+ENGINE_READY_AT = b"boundary.engine_ready_at"
 
 
 def file_schema(table: str) -> pa.Schema:

@@ -31,6 +31,7 @@ REPORT_BOOTSTRAP = 200
 REPORT_PARAMS: dict[str, dict[str, str]] = {
     "pass_at_k": {"ci": "0.95", "bootstrap": str(REPORT_BOOTSTRAP)},
     "algorithm_comparison": {"ci": "0.95", "bootstrap": str(REPORT_BOOTSTRAP)},
+    "process_gap": {"slice_by": "all"},
 }
 REPORT_NOTES = {
     "pass_at_k": f" Here the band is the 95% interval ({REPORT_BOOTSTRAP} resamples).",
@@ -43,11 +44,17 @@ SCREEN_ZOOM = 1.6  # charts are sized for print (1 px = 1 pt); larger on screen
 # tables shown without a chart
 EXTRA_TABLES = {
     "answer_health": "How often responses fail to give a gradable answer, per model and benchmark.",
+    "process_pass_at_k": "Synthetic problems by difficulty (ops): pass@k counting right answers, "
+    "pass@k counting right answers reached by reasoning that matches the gold graph, and the "
+    "lucky-answer rate (their difference; lucky_share: of the problems solved at k, the share "
+    "solved only by luck). `--param slice_by=band` slices by the models' ID/edge/OOD tags "
+    "(id_ops, edge_ops), `slice_by=template` by story template.",
 }
 SKIP_REASONS = {
     "coverage": "needs two models on the same problems",
     "efficiency_gap": "needs a model with role base and one with role rl, distilled or instruct",
     "boundary_by_difficulty": "needs a synthetic: benchmark (problems with an ops difficulty)",
+    "process_gap": "needs a synthetic: benchmark (problems with a gold dependency graph)",
     "perplexity": "needs scores: run `boundary score SPEC`",
     "pass_at_k_by_role": "needs models of two or more roles",
     "training_curve": "needs checkpoints: models tagged with a step (a checkpoint series in the spec)",
@@ -96,10 +103,19 @@ def write_report(lake: str, out_dir: str) -> str:
     sections += [_paper_table(section) for section in sections if section.name in PAPER_TABLES]
     sections += [_table_section(name, caption, lake) for name, caption in EXTRA_TABLES.items()]
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    _write(out / "report.md", _markdown(lake, stamp, sections))
+    summary = _summary(lake)
+    _write(out / "report.md", _markdown(lake, stamp, sections, summary))
     index = out / "index.html"
-    _write(index, _html(lake, stamp, sections))
+    _write(index, _html(lake, stamp, sections, summary))
     return str(index)
+
+
+def _summary(lake: str) -> list[str]:
+    """The report's opening lines: per model, problems solved at k=1 and at k=n."""
+    from boundary_ray.analysis import run_query
+    from boundary_ray.formatting import solved_lines
+
+    return solved_lines(run_query("solved_summary", lake, {}))
 
 
 def _chart_section(name: str, lake: str, models: list[str], out: Path) -> Section:
@@ -220,10 +236,11 @@ def _shown(table: pa.Table) -> pa.Table:
 # --- Markdown ---------------------------------------------------------------------------------
 
 
-def _markdown(lake: str, stamp: str, sections: list[Section]) -> str:
+def _markdown(lake: str, stamp: str, sections: list[Section], summary: list[str]) -> str:
     from boundary_ray.formatting import format_table
 
     lines = [f"# boundary report: {lake}", "", f"Generated {stamp}.", ""]
+    lines += [f"- {line}" for line in summary] + [""]
     for section in sections:
         lines += [f"## {section.title}", "", section.caption, ""]
         if section.skipped:
@@ -256,7 +273,7 @@ nav { font-size: 13px; } nav a { margin-right: 10px; }
 """
 
 
-def _html(lake: str, stamp: str, sections: list[Section]) -> str:
+def _html(lake: str, stamp: str, sections: list[Section], summary: list[str]) -> str:
     esc = html.escape
     parts = [
         "<!doctype html>",
@@ -266,6 +283,7 @@ def _html(lake: str, stamp: str, sections: list[Section]) -> str:
         f"<h1>boundary report: {esc(lake)}</h1>",
         f'<p class="caption">Generated {esc(stamp)}. Charts: {sum(bool(s.files) for s in sections)}; '
         f"skipped: {sum(bool(s.skipped) for s in sections)}.</p>",
+        '<ul class="summary">' + "".join(f"<li>{esc(line)}</li>" for line in summary) + "</ul>",
         "<nav>" + "".join(f'<a href="#{s.name}">{esc(s.title)}</a>' for s in sections) + "</nav>",
     ]
     for section in sections:

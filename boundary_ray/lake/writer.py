@@ -21,37 +21,42 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from boundary_ray import schema
+from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.filesystem import open_lake
 from boundary_ray.lake.locks import lock_path, partition_lock
 
-KEY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "problems": ("benchmark", "problem_id"),
-    "models": ("model", "run_id"),
-    "samples": ("model", "benchmark", "problem_id", "sample_idx"),
-    "scores": ("scorer", "model", "benchmark", "problem_id", "sample_idx"),
-    # appended tables: a recomputation or a relabelling is a new file, never a rewrite
-    "process": ("model", "benchmark", "problem_id", "sample_idx", "verified_at"),
-    "labels": ("model", "benchmark", "problem_id", "sample_idx", "at"),
-}
+KEY_COLUMNS = schema.KEYS  # declared once, in schema.py
 
 
 def write_rows(lake: str, table: str, rows: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Write plain dict rows (missing columns become null) to ``table``; returns file paths."""
-    data = pa.Table.from_pylist(list(rows), schema=schema.TABLES[table])
-    return write_table(lake, table, data)
+    """Write plain dict rows to ``table``; returns file paths.
 
-
-def write_table(lake: str, table: str, data: pa.Table) -> list[str]:
-    """Write ``data`` (any superset of the table's columns) as one file per Hive partition.
-
-    Columns not in the table's schema are dropped; the declared schema is enforced, so files
-    never drift. Returns the paths written.
+    A key a row leaves out is null; a key that is not a column of ``table`` is a
+    ``BoundaryError`` naming it (nothing is dropped silently).
     """
+    rows = list(rows)
+    full = schema.TABLES[table]
+    unknown = sorted({key for row in rows for key in row} - set(full.names))
+    if unknown:
+        raise BoundaryError(f"{table}: unknown columns {', '.join(unknown)} (not in schema.py)")
+    return write_table(lake, table, pa.Table.from_pylist(rows, schema=full))
+
+
+def write_table(lake: str, table: str, data: pa.Table, name: str | None = None) -> list[str]:
+    """Write ``data``, which holds exactly the table's columns (in any order), as one file per
+    Hive partition; returns the paths written. Files are named by the rows' keys, or ``name``
+    (``<name>.parquet``; then ``data`` must lie in one partition).
+
+    An unknown or a missing column is a ``BoundaryError`` naming it: a stage that carries
+    helper columns drops them by name first (``ParquetLakeWriter(drop=...)``). The declared
+    schema is enforced, so files never drift.
+    """
+    full = schema.TABLES[table]
+    check_columns(table, data.schema.names)
     if data.num_rows == 0:
         return []
     fs, root = open_lake(lake)
-    full = schema.TABLES[table]
-    data = data.select([name for name in full.names]).cast(full)
+    data = data.select(full.names).cast(full)
     partitions = schema.PARTITIONS[table]
     written = []
     for values, part in _split_by_partition(data, partitions):
@@ -59,7 +64,9 @@ def write_table(lake: str, table: str, data: pa.Table) -> list[str]:
             [root, table] + [f"{k}={v}" for k, v in zip(partitions, values, strict=True)]
         )
         body = part.select(schema.file_schema(table).names)
-        final = f"{folder}/part-{_content_name(table, part)}.parquet"
+        if name is not None and part.num_rows != data.num_rows:
+            raise ValueError(f"{table}: a named file ({name}) takes one partition's rows")
+        final = f"{folder}/{name or 'part-' + _content_name(table, part)}.parquet"
         tmp = f"{final}.{uuid.uuid4().hex[:8]}.tmp"
         with _writing(fs, root, table, folder):  # compaction waits while a file is half-written
             fs.create_dir(folder, recursive=True)
@@ -78,54 +85,81 @@ def _writing(fs: pafs.FileSystem, root: str, table: str, folder: str) -> Any:
     return partition_lock(lock_path(root, table, partition), exclusive=False)
 
 
+def check_columns(table: str, names: Iterable[str]) -> None:
+    """Refuse ``names`` unless they are exactly ``table``'s columns: a ``BoundaryError`` names
+    each unknown and each missing one."""
+    names = list(names)
+    declared = schema.TABLES[table].names
+    unknown = [n for n in names if n not in declared]
+    missing = [n for n in declared if n not in names]
+    if unknown or missing:
+        parts = [f"unknown columns {', '.join(unknown)}"] if unknown else []
+        parts += [f"missing columns {', '.join(missing)}"] if missing else []
+        raise BoundaryError(f"{table}: {'; '.join(parts)} (the lake's columns are in schema.py)")
+
+
 class ParquetLakeWriter:
-    """The pipeline's last stage: writes each batch to the lake, returns one summary row per file.
+    """The pipeline's last stage: writes each batch to the lake, returns one summary row per batch.
+
+    ``drop`` names the helper columns the batch carries that are not lake columns (for samples,
+    ``schema.CARRIED``: the problem fields the sampler and the verifier read); every one must be
+    present, and any other column the table does not declare is an error. The summary row counts
+    rows, files, tokens, verdicts (``verdict:<v>``) and truncated samples, and passes on the
+    engine's ready time from the batch's metadata (``schema.ENGINE_READY_AT``).
 
     Used as ``ds.map_batches(ParquetLakeWriter, fn_constructor_kwargs={...}, batch_format="pyarrow")``.
     """
 
-    def __init__(self, lake: str, table: str = "samples") -> None:
+    def __init__(self, lake: str, table: str = "samples", drop: tuple[str, ...] = ()) -> None:
         self.lake = lake
         self.table = table
+        self.drop = tuple(drop)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        paths = write_table(self.lake, self.table, batch)
-        verdicts = batch.column("verdict") if "verdict" in batch.column_names else None
-        correct = (
-            pc.sum(pc.cast(batch.column("correct"), pa.int64())).as_py() or 0
-            if "correct" in batch.column_names
-            else 0
-        )
-        tokens = (
-            pc.sum(batch.column("response_tokens")).as_py() or 0
-            if "response_tokens" in batch.column_names
-            else 0
-        )
-        ready = (
-            pc.min(batch.column("engine_ready_at")).as_py()
-            if "engine_ready_at" in batch.column_names
-            else None
-        )
+        missing = [name for name in self.drop if name not in batch.column_names]
+        if missing:
+            raise BoundaryError(f"{self.table}: columns to drop are missing: {', '.join(missing)}")
+        data = batch.drop_columns(list(self.drop))
+        paths = write_table(self.lake, self.table, data)
+        summary = batch_summary(data, len(paths))
         return pa.table(
             {
-                "engine_ready_at": pa.array([ready], pa.float64()),
-                "rows": [batch.num_rows],
-                "files": [len(paths)],
-                "correct": [correct],
-                "tokens": [tokens],
-                "errors": [_count(verdicts, ("error", "timeout"))],
+                k: pa.array([v], pa.float64() if k == "engine_ready_at" else pa.int64())
+                for k, v in summary.items()
             }
         )
 
 
-def with_lake_writer(ds: Any, lake: str, table: str) -> Any:
-    """``ds`` followed by the writer stage: one actor writing each block to ``table`` as it comes
-    and returning ``ParquetLakeWriter``'s summary rows."""
+def batch_summary(batch: pa.Table, files: int) -> dict[str, Any]:
+    """Counters of one written batch: what ``sampler.stage.drain`` adds up per model."""
+    names = batch.column_names
+    verdicts = batch.column("verdict") if "verdict" in names else None
+    metadata = batch.schema.metadata or {}
+    ready = metadata.get(schema.ENGINE_READY_AT)
+    return {
+        "engine_ready_at": float(ready) if ready else None,
+        "rows": batch.num_rows,
+        "files": files,
+        "tokens": int(pc.sum(batch.column("response_tokens")).as_py() or 0)
+        if "response_tokens" in names
+        else 0,
+        "correct": _count(verdicts, ("correct",)),
+        "errors": _count(verdicts, ("error", "timeout")),
+        "truncated": _count(batch.column("finish_reason"), ("length",))
+        if "finish_reason" in names
+        else 0,
+        **{f"verdict:{v}": _count(verdicts, (v,)) for v in schema.VERDICTS if verdicts is not None},
+    }
+
+
+def with_lake_writer(ds: Any, lake: str, table: str, drop: tuple[str, ...] = ()) -> Any:
+    """``ds`` followed by the writer stage: one actor dropping the helper columns ``drop``,
+    writing each block to ``table`` as it comes and returning ``batch_summary`` rows."""
     import ray.data
 
     return ds.map_batches(
         ParquetLakeWriter,
-        fn_constructor_kwargs={"lake": lake, "table": table},
+        fn_constructor_kwargs={"lake": lake, "table": table, "drop": drop},
         batch_size=None,
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=1),

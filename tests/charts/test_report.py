@@ -132,3 +132,19 @@ def test_report_has_tables_3_and_4(full_report: Path) -> None:
     markdown = (full_report.parent / "report.md").read_text(encoding="utf-8")
     assert "## Table 3: RL algorithms" in markdown and "## Table 4: training steps" in markdown
     assert "| rl-model step 100 (rl-model) |" in markdown
+
+
+def test_report_opens_with_what_each_model_solves(full_lake: str, full_report: Path) -> None:
+    summary = run_query("solved_summary", full_lake).to_pylist()
+    assert summary
+    markdown = (full_report.parent / "report.md").read_text(encoding="utf-8")
+    first_bullets = [line for line in markdown.splitlines() if line.startswith("- ")]
+    page = full_report.read_text(encoding="utf-8")
+    for row, line in zip(summary, first_bullets, strict=False):
+        expected = (
+            f"{row['model']} on {row['benchmark']}: solves {row['solved_at_1']:.1f} of "
+            f"{row['problems']} at k=1, {row['solved_at_n']} of {row['problems']} at k={row['n']}"
+        )
+        assert line == f"- {expected}"
+        assert expected in page
+        assert page.index(expected) < page.index("<section")
