@@ -6,3 +6,18 @@ Heavy libraries (vLLM, torch, Ray) are imported only inside the stages that need
 """
 
 __version__ = "0.1.0"
+
+__all__ = ["Lake", "__version__"]
+
+
+def __getattr__(name: str):
+    """``boundary_ray.Lake`` is imported on first use, so ``import boundary_ray`` stays fast."""
+    if name == "Lake":
+        from boundary_ray.api import Lake
+
+        return Lake
+    raise AttributeError(f"module 'boundary_ray' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), "Lake"])
