@@ -7,6 +7,12 @@ Every problem becomes a ``problems`` row with ``task='code'``, ``answer=None`` a
   ``HumanEval.jsonl.gz``), HumanEval+/MBPP+ (evalplus), LiveCodeBench LeetCode problems;
 - stdio ``{kind, cases: [{input, output}]}``: LiveCodeBench AtCoder/Codeforces problems.
 
+Functional tests also carry what the verifier needs to decide on the host (``code_oracle``):
+``reference`` (a complete reference program: HumanEval's prompt + ``canonical_solution``),
+``inputs``/``outputs``/``compare``/``atol`` (evalplus release inputs, compared with evalplus'
+tolerance against the reference's outputs; LiveCodeBench functional cases) and ``method``
+(LiveCodeBench: ``Solution().<func_name>``).
+
 Recognized records (``looks_like_code``):
 
 - evalplus with a ``test`` field (Hugging Face ``evalplus/humanevalplus``, ``mbppplus``, and
@@ -130,6 +136,7 @@ def _evalplus_row(record: dict[str, Any], at: str) -> dict[str, Any]:
     task_id = _field(record, "task_id", at)
     prompt = str(record.get("prompt") or "")
     code_prompt = prompt if "def " in prompt else ""  # MBPP+ prompts are prose, not a signature
+    extra: dict[str, Any] = {}
     if "test" in record:
         test = str(record["test"])
         if not re.search(r"^def check\(", test, re.MULTILINE):
@@ -142,10 +149,14 @@ def _evalplus_row(record: dict[str, Any], at: str) -> dict[str, Any]:
         if not re.search(rf"^def {re.escape(entry_point)}\s*\(", reference, re.MULTILINE):
             reference = prompt + reference  # HumanEval+: the solution is the body only
         inputs = list(_field(record, "base_input", at)) + list(record.get("plus_input") or [])
+        atol = float(record.get("atol") or 0)
         test = (
             f"REFERENCE = {reference!r}\nENTRY_POINT = {entry_point!r}\n"
-            f"INPUTS = {json.dumps(inputs)!r}\nATOL = {float(record.get('atol') or 0)!r}\n\n{DIFF_TEST}"
+            f"INPUTS = {json.dumps(inputs)!r}\nATOL = {atol!r}\n\n{DIFF_TEST}"
         )
+        extra = {"inputs": inputs, "compare": "allclose", "atol": atol}
+        if entry_point == "find_zero":  # evalplus' special oracle: any root within atol
+            extra = {"inputs": inputs, "compare": "poly_root", "atol": atol or 1e-6}
     question = prompt
     if not code_prompt and record.get("test_list") and "assert" not in prompt:
         question = f"{prompt}\n{record['test_list'][0]}"  # MBPP: show the expected call
@@ -154,7 +165,21 @@ def _evalplus_row(record: dict[str, Any], at: str) -> dict[str, Any]:
         if record.get(name):
             meta["canonical_solution"] = record[name]
     tests = {"kind": "functional", "prompt": code_prompt, "entry_point": entry_point, "test": test}
+    reference = _reference(record, prompt, entry_point)
+    if reference is not None:
+        tests["reference"] = reference
+    tests.update(extra)
     return _row(str(task_id), question, tests, meta)
+
+
+def _reference(record: dict[str, Any], prompt: str, entry_point: str) -> str | None:
+    """A complete reference program: the solution, after the prompt when it is a body only."""
+    solution = record.get("canonical_solution") or record.get("code")
+    if not solution:
+        return None
+    if re.search(rf"^def {re.escape(entry_point)}\s*\(", str(solution), re.MULTILINE):
+        return str(solution)
+    return prompt + str(solution)
 
 
 def _livecodebench_row(record: dict[str, Any], at: str) -> dict[str, Any]:
@@ -179,6 +204,9 @@ def _livecodebench_row(record: dict[str, Any], at: str) -> dict[str, Any]:
             "prompt": LCB_PRELUDE,
             "entry_point": "Solution",
             "test": test,
+            "method": func_name,
+            "compare": "lcb",  # lcb_runner's grade_call_based: a tuple counts as a list, then ==
+            **_lcb_io(pairs, at),
         }
         question += f"\n\nComplete this starter code:\n```python\n{starter}\n```"
     else:
@@ -194,6 +222,19 @@ def _livecodebench_row(record: dict[str, Any], at: str) -> dict[str, Any]:
     }
     meta["starter_code"] = starter
     return _row(str(question_id), question, tests, meta)
+
+
+def _lcb_io(pairs: list[list[str]], at: str) -> dict[str, list[Any]]:
+    """LiveCodeBench functional cases as argument lists (one JSON value per input line, as
+    lcb_runner parses them) and expected values."""
+    try:
+        inputs = [
+            [json.loads(line) for line in text.split("\n") if line.strip()] for text, _ in pairs
+        ]
+        outputs = [json.loads(text) for _, text in pairs]
+    except json.JSONDecodeError as exc:
+        raise BoundaryError(f"{at}: functional test case is not JSON ({exc.msg})") from None
+    return {"inputs": inputs, "outputs": outputs}
 
 
 def _lcb_cases(raw: Any, at: str, name: str) -> list[dict[str, Any]]:

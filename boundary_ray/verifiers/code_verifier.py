@@ -1,32 +1,43 @@
-"""The code verifier: extract the program, run it against the problem's tests in the sandbox.
+"""The code verifier: extract the program, run it in the sandbox, decide on the host.
 
 ``tests`` (a JSON string, DESIGN.md) is one of:
 
-- ``{"kind": "functional", "prompt", "entry_point", "test"}``: one sandboxed run of
-  ``prompt + program``, then ``test`` (which defines ``check(candidate)``), then
-  ``check(<entry_point>)``. It is correct only when the launcher reports, with this run's
-  nonce, that the whole program returned; a program that exits early (``exit(0)`` at import,
-  ``os._exit(0)`` in the function) never gets that report, whatever its exit code.
-- ``{"kind": "stdio", "cases": [{"input", "output"}, ...]}``: one sandboxed run per case, the
-  case's input on stdin, the output compared here, on the host (line by line, trailing
-  whitespace ignored; numbers within 1e-6). Each case must also run to its end (``exit(0)``
-  after printing is fine). The first failing case decides.
+- ``{"kind": "functional", "prompt", "entry_point", "test", ...}``. The problem's cases come
+  from ``code_oracle`` (the test's literal asserts, provided inputs/outputs, or a reference run
+  once per problem); the candidate runs on the inputs only and sends its results as plain data
+  (``code_plain``); the host decodes them strictly and compares them with expected values the
+  candidate never saw. Optional keys: ``reference`` (a reference program), ``inputs``,
+  ``outputs``, ``compare``, ``atol``, ``method`` (call ``entry_point().method``). A test that
+  fits none of those runs inside the candidate's process (``in_process``, weaker: a program
+  written against this harness can forge its pass), and ``answer_rule`` says so.
+- ``{"kind": "stdio", "cases": [{"input", "output"}, ...], "float_tol"?}``: one sandboxed run per
+  case, stdout compared on the host (``code_stdio``: LiveCodeBench's rule, stricter). The
+  candidate must end normally (``exit(0)`` after printing is fine). The first failing case
+  decides.
 
-Verdicts: ``correct``; ``wrong`` (a test assertion failed, or an output differed);
-``timeout`` (wall or CPU limit); ``error`` (crash, exception, early exit, output flood, no
-report); ``no_answer`` (no program in the response). Each non-correct verdict has a reason.
+``answer_rule`` is ``<extraction rule>+<mode>`` for functional problems (``fenced+asserts``,
+``fenced_open_sanitized+reference``, ``completion+in_process``), the extraction rule for stdio.
+Verdicts: ``correct``; ``wrong`` (an output differed, a result was not plain data, a test
+assertion failed); ``timeout`` (wall or CPU limit); ``error`` (crash, exception, early exit,
+output flood, broken report channel); ``no_answer`` (no program, or a truncated response whose
+entry point is not provably complete). Each non-correct verdict has a reason.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import math
+import secrets
 import signal
+from collections import Counter
 from typing import Any
 
 from boundary_ray.verifiers.base import Verdict, Verifier
+from boundary_ray.verifiers.code_drivers import calls_driver, in_process_driver
 from boundary_ray.verifiers.code_extraction import extract_code
+from boundary_ray.verifiers.code_oracle import Oracle, Oracles
+from boundary_ray.verifiers.code_plain import PlainDataError, decode
+from boundary_ray.verifiers.code_stdio import outputs_match
 from boundary_ray.verifiers.untrusted_exec import (
     Limits,
     RunResult,
@@ -34,89 +45,130 @@ from boundary_ray.verifiers.untrusted_exec import (
     untrusted_run,
 )
 
-CPU_SIGNALS = {-signal.SIGXCPU, -signal.SIGKILL}  # RLIMIT_CPU soft, then hard
 MAX_EXTRACTED_CHARS = 20_000  # what is kept in the lake's extracted_answer
+
+__all__ = ["CodeVerifier", "outputs_match"]
 
 
 class CodeVerifier(Verifier):
-    """Judge code samples: row keys ``response``, ``tests`` (JSON), ``finish_reason``."""
+    """Judge code samples: row keys ``response``, ``tests`` (JSON), ``finish_reason``.
+    ``counters`` also counts samples per functional mode (``mode:asserts``, ...,
+    ``mode:in_process``)."""
 
     name = "code"
 
     def __init__(self, timeout_s: float = 10.0) -> None:
-        """``timeout_s``: wall limit of one sandboxed run (all functional tests, or one stdio
-        case). Fails here, loudly, when the sandbox is unavailable and not opted out of."""
+        """``timeout_s``: wall limit of one sandboxed run (all of a problem's calls, or one
+        stdio case). Fails here, loudly, when the sandbox is unavailable and not opted out of."""
         super().__init__()
         self.timeout_s = timeout_s
         self.limits = Limits(wall_s=timeout_s)
+        self.oracles = Oracles()
+        self.modes: Counter[str] = Counter()
         sandbox_available()
 
     def verify_one(self, row: dict[str, Any]) -> Verdict:
-        """Extract the program of ``row['response']`` and run it against ``row['tests']``."""
+        """Extract the program of ``row['response']`` and judge it against ``row['tests']``."""
         tests = _parse_tests(row.get("tests"))
         if isinstance(tests, str):
             return Verdict("error", reason=tests)
         functional = tests["kind"] == "functional"
         found = extract_code(
-            row.get("response"), row.get("finish_reason"), completes_prompt=functional
+            row.get("response"),
+            row.get("finish_reason"),
+            completes_prompt=functional,
+            entry_point=tests.get("entry_point") if functional else None,
+            prompt=tests.get("prompt", "") if functional else "",
         )
         if found is None:
             if row.get("finish_reason") == "length":
-                reason = "truncated (finish_reason=length) before a complete code block"
+                reason = "truncated (finish_reason=length) before a complete program"
             else:
                 reason = "no Python code block or program in the response"
             return Verdict("no_answer", reason=reason)
-        if functional:
-            program = _after_prompt(tests["prompt"], found.code, found.rule)
-            verdict, reason = self._functional(program, tests)
-        else:
+        extracted = found.code[:MAX_EXTRACTED_CHARS]
+        if not functional:
             verdict, reason = self._stdio(found.code, tests)
-        return Verdict(verdict, found.code[:MAX_EXTRACTED_CHARS], found.rule, reason)
+            return Verdict(verdict, extracted, found.rule, reason)
+        oracle = self.oracles.get(tests)
+        self.modes[oracle.mode] += 1
+        self.counters[f"mode:{oracle.mode}"] += 1
+        program = _after_prompt(tests["prompt"], found.code, found.rule)
+        if oracle.mode == "in_process":
+            verdict, reason = self._in_process(program, tests)
+            reason = reason if reason is None else f"{reason} [in_process: {oracle.note}]"
+        else:
+            verdict, reason = self._host_judged(program, tests, oracle)
+        return Verdict(verdict, extracted, f"{found.rule}+{oracle.mode}", reason)
 
-    def _functional(self, code: str, tests: dict[str, Any]) -> tuple[str, str | None]:
-        program = f"{code}\n\n\n{tests['test']}\n\n\ncheck({tests['entry_point']})\n"
-        result = untrusted_run(program, limits=self.limits)
+    def _host_judged(
+        self, program: str, tests: dict[str, Any], oracle: Oracle
+    ) -> tuple[str, str | None]:
+        calls = [(case.args, case.kwargs, case.wrap) for case in oracle.cases]
+        driver = calls_driver(tests["entry_point"], calls, oracle.method)
+        result = untrusted_run(program, limits=self.limits, driver=driver)
         limit = _limit_verdict(result, self.timeout_s)
         if limit is not None:
             return limit
-        report = result.report
-        if report == "ok":
+        if not result.results:
+            return _ended_early(result)
+        if result.ending != "exit 0":
+            return "error", f"the program did not end cleanly ({result.ending})"
+        try:
+            entries = decode(result.results)
+        except PlainDataError as exc:
+            return "error", f"results are not plain data ({exc})"
+        if type(entries) is not list or len(entries) > len(oracle.cases):
+            return "error", "results: not one entry per case"
+        for number, case in enumerate(oracle.cases, start=1):
+            if number > len(entries):
+                return "error", f"case {number}: no result (the program stopped before it)"
+            entry = entries[number - 1]
+            if type(entry) is not list or len(entry) != 2 or entry[0] not in ("v", "e", "u"):
+                return "error", f"case {number}: malformed result entry"
+            kind, value = entry
+            if kind == "e":
+                return "error", f"case {number}: {_text(value)}"
+            if kind == "u":
+                return "wrong", f"case {number}: result is not plain data ({_text(value)})"
+            if not case.matches(value):
+                return "wrong", (
+                    f"case {number}: {case.compare} check failed: "
+                    f"expected {_clip(repr(case.expected))}, got {_clip(repr(value))}"
+                )
+        return "correct", None
+
+    def _in_process(self, program: str, tests: dict[str, Any]) -> tuple[str, str | None]:
+        token = secrets.token_hex(16)
+        source = f"{program}\n\n\n{tests['test']}\n"
+        driver = in_process_driver(tests["entry_point"], token)
+        result = untrusted_run(source, limits=self.limits, driver=driver)
+        limit = _limit_verdict(result, self.timeout_s)
+        if limit is not None:
+            return limit
+        if result.ending == "exit 0" and result.results == token.encode():
             return "correct", None
-        if report.startswith("raised AssertionError"):
-            return "wrong", "test failed: " + report[len("raised ") :]
-        if report.startswith("exit "):
-            return "error", f"exited before the tests finished (SystemExit {report[5:]})"
-        return "error", report[len("raised ") :] if report.startswith("raised ") else report
+        raised = result.raised
+        if raised is not None and raised.startswith("AssertionError"):
+            return "wrong", "test failed: " + raised
+        return _ended_early(result)
 
     def _stdio(self, code: str, tests: dict[str, Any]) -> tuple[str, str | None]:
+        float_tol = tests.get("float_tol")
         for number, case in enumerate(tests["cases"], start=1):
             result = untrusted_run(code, stdin=case["input"], limits=self.limits)
             limit = _limit_verdict(result, self.timeout_s)
             if limit is not None:
                 return limit[0], f"case {number}: {limit[1]}"
-            if result.report.startswith("raised "):
-                return "error", f"case {number}: {result.report[len('raised ') :]}"
-            if result.report.startswith("exit ") and result.report[5:] not in ("0", "None"):
-                return "error", f"case {number}: exit code {result.report[5:]}"
+            if result.ending != "exit 0":
+                return "error", f"case {number}: {_ended_early(result)[1]}"
             output = result.stdout.decode("utf-8", "replace")
-            if not outputs_match(output, case["output"]):
+            if not outputs_match(output, case["output"], float_tol):
                 return (
                     "wrong",
                     f"case {number}: expected {_clip(case['output'])}, got {_clip(output)}",
                 )
         return "correct", None
-
-
-def outputs_match(got: str, expected: str) -> bool:
-    """Whether two stdout texts agree: lines compared with trailing whitespace and trailing
-    blank lines ignored; failing that, token by token with numbers within 1e-6."""
-    got_lines, expected_lines = _lines(got), _lines(expected)
-    if got_lines == expected_lines:
-        return True
-    got_tokens, expected_tokens = got.split(), expected.split()
-    if len(got_tokens) != len(expected_tokens):
-        return False
-    return all(_tokens_match(a, b) for a, b in zip(got_tokens, expected_tokens, strict=True))
 
 
 def _after_prompt(prompt: str, code: str, rule: str) -> str:
@@ -125,6 +177,8 @@ def _after_prompt(prompt: str, code: str, rule: str) -> str:
     on its own parses (e.g. the prompt is a bare signature that the block repeats in full)."""
     if rule == "completion":
         return prompt + code
+    if rule == "completion_sanitized":
+        return code  # already the prompt and its continuation
     joined = f"{prompt}\n{code}"
     if _parses(joined) or not _parses(code):
         return joined
@@ -140,18 +194,33 @@ def _parses(source: str) -> bool:
 
 
 def _limit_verdict(result: RunResult, timeout_s: float) -> tuple[str, str] | None:
-    """The verdict when the run hit a limit or never reported; ``None`` when it reported."""
+    """The verdict when the run hit a limit or its report channel failed; ``None`` otherwise."""
     if result.status == "timeout":
         return "timeout", f"wall time limit ({timeout_s:g} s)"
     if result.status == "output_limit":
         return "error", "output limit exceeded (stdout or stderr)"
-    if result.report is not None:
-        return None
-    if result.exit_code in CPU_SIGNALS:
+    if result.ending is None:
+        last = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        detail = f"; stderr: {_clip(last[0])}" if last[0] else ""
+        return "error", f"no valid report: {result.channel_error}{detail}"
+    if result.ending == f"signal {int(signal.SIGXCPU)}":
         return "timeout", "CPU time limit"
-    last = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-    detail = f"; stderr: {_clip(last[0])}" if last[0] else ""
-    return "error", f"no proof the program ran to its end (exit code {result.exit_code}){detail}"
+    if result.ending == "overflow":
+        return "error", "results over their size cap"
+    return None
+
+
+def _ended_early(result: RunResult) -> tuple[str, str]:
+    """Why a run that reported gave no results: an exception, an exit, a signal."""
+    raised = result.raised
+    if raised is not None:
+        return "error", raised
+    if result.ending == f"signal {int(signal.SIGKILL)}":
+        return "error", "killed (SIGKILL: memory cap or CPU hard limit)"
+    if result.ending and result.ending.startswith("signal "):
+        return "error", f"killed by {result.ending}"
+    code = (result.ending or "exit ?").removeprefix("exit ")
+    return "error", f"exited before the tests finished (exit code {code})"
 
 
 def _parse_tests(raw: Any) -> dict[str, Any] | str:
@@ -171,6 +240,8 @@ def _parse_tests(raw: Any) -> dict[str, Any] | str:
         return f"tests.{missing[0]}: missing"
     if kind == "stdio" and (not tests["cases"] or not all(_is_case(c) for c in tests["cases"])):
         return "tests.cases: needs a non-empty list of {input, output} strings"
+    if kind == "stdio" and not isinstance(tests.get("float_tol") or 0.0, int | float):
+        return "tests.float_tol: must be a number"
     return tests
 
 
@@ -182,21 +253,8 @@ def _is_case(case: Any) -> bool:
     )
 
 
-def _lines(text: str) -> list[str]:
-    lines = [line.rstrip() for line in text.strip("\n").splitlines()]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
-
-
-def _tokens_match(got: str, expected: str) -> bool:
-    if got == expected:
-        return True
-    try:
-        a, b = float(got), float(expected)
-    except ValueError:
-        return False
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6)
+def _text(value: Any) -> str:
+    return value[:300] if type(value) is str else "?"
 
 
 def _clip(text: str, size: int = 80) -> str:

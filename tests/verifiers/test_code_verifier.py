@@ -1,5 +1,8 @@
 """CodeVerifier: verdicts for honest, broken and hostile programs, with the host checked after
-each hostile one; HumanEval's 164 canonical solutions (correct) and a broken twin of each (wrong).
+each hostile one; truncated responses; the modes (asserts, io, reference, in_process) and the
+reference run cached per problem; HumanEval's 164 canonical solutions (correct) and a broken twin
+of each (not correct) through the host-decided path. Attacks on the harness itself:
+test_code_hostile.py.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import pytest
 from boundary_ray.benchmarks.code_sets import load_builtin
 from boundary_ray.spec import BenchmarkSpec
 from boundary_ray.verifiers.code_extraction import extract_code
-from boundary_ray.verifiers.code_verifier import CodeVerifier, outputs_match
+from boundary_ray.verifiers.code_stdio import outputs_match
+from boundary_ray.verifiers.code_verifier import CodeVerifier
 from boundary_ray.verifiers.untrusted_exec import ALLOW_UNSANDBOXED_ENV
 
 pytestmark = pytest.mark.skipif(
@@ -75,19 +79,24 @@ def alive_with_token(token: str) -> list[int]:
 def test_correct_wrong_and_crashing_functions(verifier: CodeVerifier) -> None:
     assert verifier.verify_one(functional(GOOD)).verdict == "correct"
     wrong = verifier.verify_one(functional("def f(x):\n    return x + 2\n"))
-    assert (wrong.verdict, wrong.reason.startswith("test failed: AssertionError")) == (
+    assert (wrong.verdict, wrong.reason) == (
         "wrong",
-        True,
+        "case 2: eq check failed: expected '10', got '7'",
     )
     crash = verifier.verify_one(functional("def f(x):\n    return x / 0\n"))
-    assert (crash.verdict, crash.reason) == ("error", "ZeroDivisionError: division by zero")
+    assert (crash.verdict, crash.reason) == ("error", "case 1: ZeroDivisionError: division by zero")
+    missing = verifier.verify_one(functional("def g(x):\n    return x * 2\n"))
+    assert (missing.verdict, missing.reason) == (
+        "error",
+        "case 1: NameError: name 'f' is not defined",
+    )
     syntax = verifier.verify_one(functional("def f(x) return x\n"))
     assert syntax.verdict == "error" and syntax.reason.startswith("SyntaxError")
 
 
 def test_verdict_carries_the_extracted_code_and_rule(verifier: CodeVerifier) -> None:
     verdict = verifier.verify_one(functional(GOOD))
-    assert (verdict.extracted_answer, verdict.answer_rule) == (GOOD + "\n", "fenced")
+    assert (verdict.extracted_answer, verdict.answer_rule) == (GOOD + "\n", "fenced+asserts")
 
 
 def test_base_model_completion_continues_the_prompt(verifier: CodeVerifier) -> None:
@@ -96,7 +105,7 @@ def test_base_model_completion_continues_the_prompt(verifier: CodeVerifier) -> N
         "    return x * 2\n\n\ndef unrelated():\n    return 1 +\n"  # junk after a stop line
     )
     verdict = verifier.verify_one(functional(completion, prompt=prompt, fence=False))
-    assert (verdict.verdict, verdict.answer_rule) == ("correct", "completion")
+    assert (verdict.verdict, verdict.answer_rule) == ("correct", "completion+asserts")
 
 
 def test_fenced_block_goes_after_the_prompt_when_that_parses(verifier: CodeVerifier) -> None:
@@ -145,14 +154,21 @@ def test_batch_call_sets_the_verdict_columns(verifier: CodeVerifier) -> None:
     out = verifier(batch)
     assert out.column("verdict").to_pylist() == ["correct", "wrong"]
     assert out.column("correct").to_pylist() == [True, False]
-    assert out.column("answer_rule").to_pylist() == ["fenced", "fenced"]
+    assert out.column("answer_rule").to_pylist() == ["fenced+asserts", "fenced+asserts"]
 
 
 def test_outputs_match_rules() -> None:
     assert outputs_match("1 2\n3  \n\n", "1 2\n3")
-    assert outputs_match("0.3333333", "0.333333333")
+    assert outputs_match("3\r\n", "3")
+    assert outputs_match("1.50 2", "1.5 2.0")  # equal as decimals, as in LiveCodeBench
+    assert not outputs_match("0.3333333", "0.333333333")  # LiveCodeBench: exact
+    assert outputs_match("0.3333333", "0.333333333", float_tol=1e-6)
+    assert not outputs_match("1000000", "1000001", float_tol=1e-6)  # an int token: exact
+    assert not outputs_match("1000000.0", "1000001", float_tol=1e-6)
+    assert outputs_match("1000000.5", "1000000.0", float_tol=1e-6)  # relative past 1
     assert not outputs_match("1 2", "1 3")
     assert not outputs_match("1 2 3", "1 2")
+    assert not outputs_match("1\n2", "1 2")
 
 
 @pytest.mark.parametrize(
@@ -208,7 +224,7 @@ def test_infinite_loop_times_out(verifier: CodeVerifier) -> None:
 def test_memory_bomb_hits_the_address_space_limit(bomb: str) -> None:
     verifier = CodeVerifier(timeout_s=15.0)  # the growing bomb writes ~1 GiB before it fails
     verdict = verifier.verify_one(functional(bomb))
-    assert (verdict.verdict, verdict.reason.startswith("MemoryError")) == ("error", True)
+    assert (verdict.verdict, "MemoryError" in verdict.reason) == ("error", True)
 
 
 def test_bounded_fork_flood_is_capped_and_leaves_nothing_behind(verifier: CodeVerifier) -> None:
@@ -294,7 +310,7 @@ def test_exit_zero_at_import_is_not_a_pass(verifier: CodeVerifier, exit_call: st
 def test_os_exit_inside_the_function_is_not_a_pass(verifier: CodeVerifier) -> None:
     verdict = verifier.verify_one(functional("import os\ndef f(x):\n    os._exit(0)\n"))
     assert verdict.verdict == "error"
-    assert verdict.reason == "no proof the program ran to its end (exit code 0)"
+    assert verdict.reason == "exited before the tests finished (exit code 0)"
 
 
 def test_secrets_in_the_environment_do_not_leak(
@@ -351,10 +367,15 @@ def test_humaneval_canonical_solutions_pass_and_broken_ones_fail() -> None:
             )
     with ThreadPoolExecutor(max_workers=2) as pool:
         verdicts = list(pool.map(lambda item: verifier.verify_one(item[2]), rows))
-    outcomes = {(pid, kind): v.verdict for (pid, kind, _), v in zip(rows, verdicts, strict=True)}
+    outcomes = {(pid, kind): v for (pid, kind, _), v in zip(rows, verdicts, strict=True)}
     not_correct = {
-        key: v for key, v in outcomes.items() if key[1] == "canonical" and v != "correct"
+        key: v.reason for key, v in outcomes.items() if key[1] == "canonical" and not v.correct
     }
-    not_wrong = {key: v for key, v in outcomes.items() if key[1] == "broken" and v != "wrong"}
+    passed = {key: v.answer_rule for key, v in outcomes.items() if key[1] == "broken" and v.correct}
     assert not_correct == {}
-    assert not_wrong == {}
+    assert passed == {}
+    modes = {pid: v.answer_rule.split("+")[1] for (pid, kind), v in outcomes.items()}
+    in_process = sorted(pid for pid, mode in modes.items() if mode == "in_process")
+    assert in_process == ["HumanEval/32"]  # find_zero: a property check, no host oracle
+    assert sum(mode == "reference" for mode in modes.values()) == 6
+    assert verifier.oracles.reference_runs == 6  # once per problem, not per sample

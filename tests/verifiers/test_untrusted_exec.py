@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from boundary_ray.errors import BoundaryError
-from boundary_ray.verifiers import untrusted_exec
+from boundary_ray.verifiers import untrusted_cgroup, untrusted_exec
 from boundary_ray.verifiers.untrusted_exec import ALLOW_UNSANDBOXED_ENV, Limits, untrusted_run
 
 pytestmark = pytest.mark.skipif(
@@ -47,9 +49,9 @@ def test_a_program_that_returns_reports_ok_with_its_output() -> None:
     result = untrusted_run(
         "import sys\nprint(sys.stdin.read().upper())", stdin="hello", limits=FAST
     )
-    assert (result.status, result.report, result.stdout, result.sandboxed) == (
+    assert (result.status, result.ending, result.stdout, result.sandboxed) == (
         "exited",
-        "ok",
+        "exit 0",
         b"HELLO\n",
         True,
     )
@@ -61,26 +63,88 @@ def test_stdin_is_a_real_file_descriptor() -> None:
 
 
 def test_sys_exit_and_exceptions_are_reported_as_such() -> None:
-    assert untrusted_run("import sys\nsys.exit(3)", limits=FAST).report == "exit 3"
-    assert untrusted_run("exit()", limits=FAST).report == "exit None"
-    assert untrusted_run("1/0", limits=FAST).report == "raised ZeroDivisionError: division by zero"
-    assert untrusted_run("def broken(:\n", limits=FAST).report.startswith("raised SyntaxError")
+    assert untrusted_run("import sys\nsys.exit(3)", limits=FAST).ending == "exit 3"
+    assert untrusted_run("exit()", limits=FAST).ending == "exit 0"
+    crash = untrusted_run("1/0", limits=FAST)
+    assert (crash.ending, crash.raised) == ("exit 86", "ZeroDivisionError: division by zero")
+    assert untrusted_run("def broken(:\n", limits=FAST).raised.startswith("SyntaxError")
+    killed = untrusted_run("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", limits=FAST)
+    assert (killed.ending, killed.raised) == ("signal 9", None)
 
 
-def test_os_exit_leaves_no_report_whatever_the_exit_code() -> None:
-    result = untrusted_run("import os\nprint('ok', flush=True)\nos._exit(0)", limits=FAST)
-    assert (result.status, result.exit_code, result.report) == ("exited", 0, None)
-
-
-def test_a_forged_report_without_the_nonce_is_ignored() -> None:
-    forge = (
-        "import os\n"
-        "for fd in range(3, 64):\n"
-        "    try:\n        os.write(fd, b'0123456789abcdef0123456789abcdef ok\\nok\\n')\n"
-        "    except OSError:\n        pass\n"
-        "os._exit(0)\n"
+def test_the_driver_runs_after_the_program_and_writes_results_on_fd_3() -> None:
+    program = "VALUE = 21\nprint('from the program')\n"
+    driver = "import os\nos.write(3, str(__program__['VALUE'] * 2).encode())\n"
+    result = untrusted_run(program, limits=FAST, driver=driver)
+    assert (result.ending, result.results, result.stdout) == (
+        "exit 0",
+        b"42",
+        b"from the program\n",
     )
-    assert untrusted_run(forge, limits=FAST).report is None
+    exited = untrusted_run("import os\nos._exit(0)", limits=FAST, driver=driver)
+    assert (exited.ending, exited.results) == ("exit 0", b"")  # the driver never ran
+
+
+def test_results_over_the_cap_are_an_overflow_not_a_truncation() -> None:
+    flood = "import os\nwhile True:\n    os.write(3, b'x' * 65536)\n"
+    result = untrusted_run(flood, limits=FAST)
+    assert (result.ending, result.results) == ("overflow", b"")
+
+
+def test_the_candidate_cannot_reach_the_report_channel() -> None:
+    """Every fd and every /proc entry of the other processes: writes land nowhere but fd 3."""
+    forge = (
+        "import os\nfor fd in range(3, 1024):\n    try:\n"
+        "        os.write(fd, b'0123456789abcdef0123456789abcdef exit:0 \\n')\n"
+        "    except OSError:\n        pass\n"
+        "reached = []\nfor pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+        "    if int(pid) == os.getpid():\n        continue\n"
+        "    for entry in ('mem', 'fd', 'environ', 'cmdline'):\n        try:\n"
+        "            path = f'/proc/{pid}/{entry}'\n"
+        "            found = os.listdir(path) if entry == 'fd' else open(path, 'rb').read(1)\n"
+        "            reached.append((pid, entry))\n"
+        "        except (OSError, ValueError):\n            pass\n"
+        "print(reached)\n"
+    )
+    result = untrusted_run(forge, limits=FAST)
+    assert result.channel_error is None and result.ending == "exit 0"
+    assert result.results == b"0123456789abcdef0123456789abcdef exit:0 \n"  # only fd 3
+    reached = eval(result.stdout.decode())  # noqa: S307 - a list of tuples printed above
+    assert [entry for _, entry in reached if entry in ("mem", "fd", "environ")] == []
+
+
+@pytest.mark.parametrize(
+    ("report", "why"),
+    [
+        (b"", "no report"),
+        (b"N exit:0 \n", None),
+        (b"N exit:0 \nN exit:0 \n", "malformed"),  # a second line
+        (b"N exit:0 \rN exit:0 \n", "malformed"),
+        (b"N exit:0 6869\n\n", "malformed"),
+        (b"N exit:0 ", "malformed"),  # no newline
+        (b"N exit:0 zz\n", "malformed"),
+        (b"0" * 32 + b" exit:0 \n", "wrong nonce"),
+        (b"N exit:0 abc\n", "malformed"),  # odd hex
+        (b"N exit:0 " + b"00" * (2 << 20) + b"\n", "over its cap"),
+    ],
+    ids=[
+        "empty",
+        "ok",
+        "two-lines",
+        "cr",
+        "blank-line",
+        "no-newline",
+        "not-hex",
+        "nonce",
+        "odd",
+        "cap",
+    ],
+)
+def test_the_host_accepts_exactly_one_line_with_the_nonce(report: bytes, why: str | None) -> None:
+    nonce = secrets.token_hex(16)
+    ending, _, error = untrusted_exec._read_report(report.replace(b"N", nonce.encode()), nonce)
+    assert (ending is None) == (why is not None)
+    assert why is None or why in error
 
 
 def test_runs_unprivileged_with_an_empty_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,7 +234,7 @@ def test_process_cap_binds_and_leftover_processes_die_with_the_run() -> None:
     result = untrusted_run(program, limits=Limits(wall_s=5.0, processes=16))
     lines = result.stdout.decode().split()
     assert lines[0] == "BlockingIOError" and int(lines[1]) < 16
-    assert result.report == "ok"
+    assert result.ending == "exit 0"
     time.sleep(0.2)
     assert alive_with_token(token) == []
 
@@ -181,7 +245,7 @@ def test_wall_deadline_kills_a_program_that_ignores_sigterm() -> None:
     )
     start = time.monotonic()
     result = untrusted_run(program, limits=Limits(wall_s=1.0))
-    assert result.status == "timeout" and result.report is None
+    assert result.status == "timeout" and result.ending is None
     assert time.monotonic() - start < 4.0
 
 
@@ -213,7 +277,54 @@ def test_opt_in_runs_unsandboxed_with_a_warning_and_rlimits(
     untrusted_exec._warn_unsandboxed.cache_clear()
     with pytest.warns(RuntimeWarning, match="WITHOUT A SANDBOX"):
         result = untrusted_run("print(2 + 2)", limits=FAST)
-    assert (result.report, result.stdout, result.sandboxed) == ("ok", b"4\n", False)
+    assert (result.ending, result.stdout, result.sandboxed) == ("exit 0", b"4\n", False)
     bomb = "x = bytearray(4 << 30)"
-    assert untrusted_run(bomb, limits=FAST).report == "raised MemoryError"
+    assert untrusted_run(bomb, limits=FAST).raised == "MemoryError"
     assert untrusted_run("while True:\n    pass", limits=Limits(wall_s=1.0)).status == "timeout"
+
+
+def test_a_venv_under_tmp_is_visible_read_only(tmp_path: Path) -> None:
+    """The interpreter's trees are bound after the private /tmp, so a venv there stays visible."""
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
+        check=True,
+        timeout=120,
+    )
+    site = next(venv.glob("lib/python*/site-packages"))
+    (site / "boundary_venv_probe.py").write_text("VALUE = 'from the venv'\n")
+    program = (
+        "import boundary_venv_probe as probe\nprint(probe.VALUE)\n"
+        "try:\n    open(probe.__file__, 'a')\nexcept OSError as exc:\n    print(type(exc).__name__)\n"
+    )
+    script = (
+        "from boundary_ray.verifiers.untrusted_exec import untrusted_run\n"
+        f"result = untrusted_run({program!r})\n"
+        "print(result.stdout.decode(), result.raised, result.sandboxed)\n"
+    )
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script], capture_output=True, text=True, timeout=120
+    )
+    words = out.stdout.split()
+    assert words[:3] == ["from", "the", "venv"] and words[4:] == ["None", "True"], out.stderr
+    assert words[3] in ("OSError", "PermissionError")  # read-only bind, not our uid's file
+
+
+@pytest.mark.skipif(untrusted_cgroup.available() is None, reason="no delegated cgroup here")
+def test_the_memory_cap_covers_the_whole_sandbox() -> None:
+    """Four processes of 300 MiB each fit their own 512 MiB address-space cap, but not the
+    sandbox's (512 + 64 MiB): the cgroup kills some of them."""
+    program = (
+        "import os, time\npids = []\nfor _ in range(4):\n    pid = os.fork()\n    if pid == 0:\n"
+        "        try:\n            block = b'x' * (300 << 20)\n            time.sleep(1)\n"
+        "        except MemoryError:\n            os._exit(3)\n        os._exit(0)\n"
+        "    pids.append(pid)\n"
+        "print(sum(os.waitpid(pid, 0)[1] == 0 for pid in pids))\n"
+    )
+    result = untrusted_run(program, limits=Limits(wall_s=20.0, memory_mb=512))
+    assert result.cgroup
+    assert result.ending == "exit 0" and int(result.stdout) < 4
+    alone = untrusted_run(
+        "block = b'x' * (300 << 20)\nprint(len(block) >> 20)", limits=Limits(memory_mb=512)
+    )
+    assert alone.stdout == b"300\n"

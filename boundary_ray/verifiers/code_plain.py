@@ -1,0 +1,167 @@
+"""The plain-data wire format between the candidate's process and the host.
+
+Values travel as JSON with tags for what JSON lacks: ``null``, ``true``/``false``, numbers
+(``Infinity``/``NaN`` allowed), strings and arrays (Python lists) as themselves;
+``{"t": [...]}`` a tuple, ``{"s": [...]}`` a set, ``{"f": [...]}`` a frozenset, ``{"d": [[k, v],
+...]}`` a dict, ``{"b": "<hex>"}`` bytes. Only values whose type is *exactly* one of those
+builtins are encoded (a subclass of ``int`` or ``str``, an object with its own ``__eq__``: refused
+as unencodable), to ``MAX_DEPTH`` levels.
+
+``CHILD_CODEC`` is the encoder (and the decoder for inputs) that runs inside the sandbox; the
+host never trusts it: whatever the candidate writes, ``decode`` parses it with a strict,
+size-capped decoder that builds only those builtins and refuses anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+MAX_BYTES = 1 << 20  # the results pipe's cap (untrusted_exec.RESULTS_CAP)
+MAX_DEPTH = 64
+_TAGS = {"t", "s", "f", "d", "b"}
+
+
+class PlainDataError(ValueError):
+    """Bytes that are not a well-formed plain-data document."""
+
+
+# Runs inside the sandbox (driver code, in the candidate's interpreter). Exact types only.
+CHILD_CODEC = r"""
+import json as _json
+
+
+class _Unencodable(Exception):
+    pass
+
+
+def _enc(value, depth=0):
+    if depth > MAX_DEPTH:
+        raise _Unencodable("nested too deep")
+    kind = type(value)
+    if value is None or kind is bool or kind is int or kind is float or kind is str:
+        if kind is int and value.bit_length() > 12000:
+            raise _Unencodable("int too large")
+        return value
+    if kind is list:
+        return [_enc(v, depth + 1) for v in value]
+    if kind is tuple:
+        return {"t": [_enc(v, depth + 1) for v in value]}
+    if kind is set or kind is frozenset:
+        return {"s" if kind is set else "f": [_enc(v, depth + 1) for v in value]}
+    if kind is dict:
+        return {"d": [[_enc(k, depth + 1), _enc(v, depth + 1)] for k, v in value.items()]}
+    if kind is bytes:
+        return {"b": value.hex()}
+    module = getattr(kind, "__module__", "")
+    if module == "numpy" and hasattr(value, "tolist"):  # numpy scalars and arrays
+        converted = value.tolist()
+        if type(converted) is not kind:
+            return _enc(converted, depth + 1)
+    raise _Unencodable("type " + getattr(kind, "__name__", "?"))
+
+
+def _dec(value):
+    if type(value) is list:
+        return [_dec(v) for v in value]
+    if type(value) is dict:
+        (tag, inner), = value.items()
+        if tag == "d":
+            return {_dec(k): _dec(v) for k, v in inner}
+        if tag == "b":
+            return bytes.fromhex(inner)
+        items = [_dec(v) for v in inner]
+        return {"t": tuple, "s": set, "f": frozenset}[tag](items)
+    return value
+
+
+def _dumps(value):
+    return _json.dumps(value, separators=(",", ":"))
+""".replace("MAX_DEPTH", str(MAX_DEPTH))
+
+
+def encode(value: Any) -> Any:
+    """The tagged JSON form of a plain value (host side: inputs to send, expected values)."""
+    return _encode(value, 0)
+
+
+def _encode(value: Any, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise PlainDataError("nested too deep")
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return [_encode(v, depth + 1) for v in value]
+    if kind is tuple:
+        return {"t": [_encode(v, depth + 1) for v in value]}
+    if kind in (set, frozenset):
+        return {"s" if kind is set else "f": [_encode(v, depth + 1) for v in value]}
+    if kind is dict:
+        return {"d": [[_encode(k, depth + 1), _encode(v, depth + 1)] for k, v in value.items()]}
+    if kind is bytes:
+        return {"b": value.hex()}
+    raise PlainDataError(f"not plain data: {kind.__name__}")
+
+
+def decode(data: bytes | str, max_bytes: int = MAX_BYTES) -> Any:
+    """Parse untrusted bytes into plain builtins, or raise ``PlainDataError``: over
+    ``max_bytes``, not JSON, a JSON object that is not exactly one known tag, an unhashable set
+    member or dict key, or nesting past ``MAX_DEPTH``."""
+    if len(data) > max_bytes:
+        raise PlainDataError(f"over {max_bytes} bytes")
+    try:
+        raw = json.loads(data, object_pairs_hook=_pairs)
+    except (ValueError, RecursionError) as exc:
+        raise PlainDataError(f"not JSON ({type(exc).__name__})") from None
+    return _decode(raw, 0)
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len(pairs) != 1 or pairs[0][0] not in _TAGS:
+        raise ValueError("not a tagged value")
+    return dict(pairs)
+
+
+def _decode(raw: Any, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise PlainDataError("nested too deep")
+    kind = type(raw)
+    if raw is None or kind in (bool, int, float, str):
+        return raw
+    if kind is list:
+        return [_decode(v, depth + 1) for v in raw]
+    ((tag, inner),) = raw.items()
+    try:
+        if tag == "b":
+            if type(inner) is not str:
+                raise PlainDataError("bytes: not a hex string")
+            return bytes.fromhex(inner)
+        if type(inner) is not list:
+            raise PlainDataError(f"tag {tag}: not a list")
+        if tag == "d":
+            out = {}
+            for pair in inner:
+                if type(pair) is not list or len(pair) != 2:
+                    raise PlainDataError("dict: not a list of pairs")
+                out[_decode(pair[0], depth + 1)] = _decode(pair[1], depth + 1)
+            return out
+        items = [_decode(v, depth + 1) for v in inner]
+        return {"t": tuple, "s": set, "f": frozenset}[tag](items)
+    except PlainDataError:
+        raise
+    except TypeError as exc:  # unhashable member or key
+        raise PlainDataError(f"tag {tag}: {exc}") from None
+    except ValueError as exc:
+        raise PlainDataError(f"tag {tag}: {exc}") from None
+
+
+def is_number(value: Any) -> bool:
+    """An exact ``int`` or ``float`` (not ``bool``)."""
+    return type(value) in (int, float)
+
+
+def finite(value: Any) -> bool:
+    """A number that is neither infinite nor NaN."""
+    return is_number(value) and math.isfinite(value)
