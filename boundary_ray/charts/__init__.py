@@ -37,6 +37,7 @@ def _registry() -> dict[str, ChartKind]:
     from boundary_ray.charts.pass_at_k import pass_at_k_chart
     from boundary_ray.charts.pass_at_k_by_role import pass_at_k_by_role_chart
     from boundary_ray.charts.perplexity import perplexity_chart
+    from boundary_ray.charts.process_pass_at_k import process_pass_at_k_chart
     from boundary_ray.charts.training_curve import training_curve_chart
 
     return {
@@ -76,6 +77,19 @@ def _registry() -> dict[str, ChartKind]:
             "pass@1 (dashed) and pass@K (solid) against the number of operations of generated "
             "problems; a dotted rule marks the boundary (largest ops with pass@K above the "
             "threshold).",
+        ),
+        "process_pass_at_k": ChartKind(
+            "process_pass_at_k",
+            process_pass_at_k_chart,
+            "Right answer or valid reasoning",
+            "Synthetic problems: pass@k counting right final answers (solid) and counting only "
+            "right answers whose reasoning matches the problem's gold dependency graph "
+            "(process verdict valid; dashed); the shaded gap is the lucky-answer rate, right "
+            "answers at k with no valid reasoning behind them (the follow-up paper's "
+            "process-verified pass@k). One panel per difficulty (ops); the table also gives "
+            "lucky_share, the share of the problems solved at k that were solved only by luck. "
+            "`--param slice_by=band` slices by the models' ID/edge/OOD tags (id_ops, edge_ops), "
+            "`slice_by=template` by story template, `slice_by=all` pools them.",
         ),
         "pass_at_k_by_role": ChartKind(
             "pass_at_k_by_role",
@@ -119,6 +133,7 @@ CHART_NAMES = (
     "training_curve",
     "algorithm_comparison",
     "boundary_by_difficulty",
+    "process_pass_at_k",
     "perplexity",
 )
 

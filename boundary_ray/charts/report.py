@@ -31,7 +31,6 @@ REPORT_BOOTSTRAP = 200
 REPORT_PARAMS: dict[str, dict[str, str]] = {
     "pass_at_k": {"ci": "0.95", "bootstrap": str(REPORT_BOOTSTRAP)},
     "algorithm_comparison": {"ci": "0.95", "bootstrap": str(REPORT_BOOTSTRAP)},
-    "process_gap": {"slice_by": "all"},
 }
 REPORT_NOTES = {
     "pass_at_k": f" Here the band is the 95% interval ({REPORT_BOOTSTRAP} resamples).",
@@ -44,17 +43,12 @@ SCREEN_ZOOM = 1.6  # charts are sized for print (1 px = 1 pt); larger on screen
 # tables shown without a chart
 EXTRA_TABLES = {
     "answer_health": "How often responses fail to give a gradable answer, per model and benchmark.",
-    "process_pass_at_k": "Synthetic problems by difficulty (ops): pass@k counting right answers, "
-    "pass@k counting right answers reached by reasoning that matches the gold graph, and the "
-    "lucky-answer rate (their difference; lucky_share: of the problems solved at k, the share "
-    "solved only by luck). `--param slice_by=band` slices by the models' ID/edge/OOD tags "
-    "(id_ops, edge_ops), `slice_by=template` by story template.",
 }
 SKIP_REASONS = {
     "coverage": "needs two models on the same problems",
     "efficiency_gap": "needs a model with role base and one with role rl, distilled or instruct",
     "boundary_by_difficulty": "needs a synthetic: benchmark (problems with an ops difficulty)",
-    "process_gap": "needs a synthetic: benchmark (problems with a gold dependency graph)",
+    "process_pass_at_k": "needs a synthetic: benchmark (problems with a gold dependency graph)",
     "perplexity": "needs scores: run `boundary score SPEC`",
     "pass_at_k_by_role": "needs models of two or more roles",
     "training_curve": "needs checkpoints: models tagged with a step (a checkpoint series in the spec)",
