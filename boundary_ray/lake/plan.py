@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from boundary_ray.lake.reader import read_table
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from boundary_ray.lake.reader import arrow_dataset, list_files
 
 
 @dataclass(frozen=True)
@@ -33,22 +36,69 @@ def derive_seed(seed: int, model: str, benchmark: str, problem_id: str, first_id
     return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") & 0x7FFFFFFF
 
 
-def present_samples(lake: str, model: str, benchmark: str) -> dict[str, set[int]]:
-    """``problem_id -> sample_idx present`` for one model and benchmark."""
-    table = read_table(
-        lake, "samples", {"model": model, "benchmark": benchmark}, ["problem_id", "sample_idx"]
-    )
-    present: dict[str, set[int]] = defaultdict(set)
-    for pid, idx in zip(
-        table.column("problem_id").to_pylist(), table.column("sample_idx").to_pylist(), strict=True
-    ):
-        present[pid].add(idx)
+def present_samples(lake: str, model: str, benchmark: str) -> dict[str, Collection[int]]:
+    """``problem_id -> sample_idx present`` for one model and benchmark.
+
+    Read in batches and kept per problem, not per sample: a problem holding exactly
+    ``0 … c-1`` (every problem a run finished) is ``range(c)``, so the driver's memory grows
+    with the number of problems, never with the number of samples. Only problems with gaps
+    (an interrupted batch, a raised ``n`` written out of order) get an explicit set, read in a
+    second pass over just those problems.
+    """
+    files = list_files(lake, "samples", {"model": model, "benchmark": benchmark})
+    if not files:
+        return {}
+    dataset = arrow_dataset(lake, "samples", files)
+    stats: dict[str, list[int]] = {}  # problem_id -> [count, min, max, sum]
+    for batch in dataset.to_batches(columns=["problem_id", "sample_idx"], batch_size=1 << 17):
+        if batch.num_rows == 0:
+            continue
+        grouped = (
+            pa.Table.from_batches([batch])
+            .group_by("problem_id")
+            .aggregate(
+                [
+                    ("sample_idx", "count"),
+                    ("sample_idx", "min"),
+                    ("sample_idx", "max"),
+                    ("sample_idx", "sum"),
+                ]
+            )
+        )
+        for pid, count, low, high, total in zip(
+            *(c.to_pylist() for c in grouped.columns), strict=True
+        ):
+            seen = stats.get(pid)
+            if seen is None:
+                stats[pid] = [count, low, high, total]
+            else:
+                seen[0] += count
+                seen[1], seen[2], seen[3] = min(seen[1], low), max(seen[2], high), seen[3] + total
+    present: dict[str, Collection[int]] = {}
+    gaps = []
+    for pid, (count, low, high, total) in stats.items():
+        if low == 0 and high == count - 1 and total == count * (count - 1) // 2:
+            present[pid] = range(count)
+        else:
+            gaps.append(pid)
+    if gaps:
+        table = dataset.to_table(
+            columns=["problem_id", "sample_idx"], filter=pc.field("problem_id").isin(gaps)
+        )
+        sets: dict[str, set[int]] = defaultdict(set)
+        for pid, idx in zip(
+            table.column("problem_id").to_pylist(),
+            table.column("sample_idx").to_pylist(),
+            strict=True,
+        ):
+            sets[pid].add(idx)
+        present.update(sets)
     return present
 
 
 def plan_requests(
     problem_ids: Iterable[str],
-    present: dict[str, set[int]],
+    present: dict[str, Collection[int]],
     n: int,
     seed: int,
     model: str,

@@ -56,7 +56,24 @@ def test_writes_are_partitioned_whole_and_idempotent(tmp_path: Path) -> None:
     # a half-written temp file is never read
     Path(files[0] + ".deadbeef.tmp").write_bytes(b"partial")
     assert read_table(lake, "samples").num_rows == 4
-    assert present_samples(lake, "m", "b") == {"p1": {0, 1, 2}}
+    assert present_samples(lake, "m", "b") == {"p1": range(3)}
+
+
+def test_present_samples_are_ranges_unless_there_are_gaps(tmp_path: Path) -> None:
+    lake = str(tmp_path / "lake")
+    write_rows(lake, "samples", [_sample("full", i) for i in range(5)])
+    write_rows(lake, "samples", [_sample("gap", i) for i in (0, 1, 3)])
+    write_rows(lake, "samples", [_sample("late", i) for i in (4, 5)])
+    write_rows(lake, "samples", [_sample("late", i) for i in (0, 1, 2)])  # another file
+    present = present_samples(lake, "m", "b")
+    assert present == {"full": range(5), "gap": {0, 1, 3}, "late": {0, 1, 2, 4, 5}}
+    reqs = plan_requests(["full", "gap", "late"], present, n=6, seed=0, model="m", benchmark="b")
+    assert [(r.problem_id, r.first_idx, r.n_new) for r in reqs] == [
+        ("full", 5, 1),
+        ("gap", 2, 1),
+        ("gap", 4, 2),
+        ("late", 3, 1),
+    ]
 
 
 def test_reading_a_missing_table_is_empty(tmp_path: Path) -> None:
