@@ -94,8 +94,8 @@ def test_missing_data_skips_charts_with_a_reason(tmp_path: Path) -> None:
     assert "*Skipped: needs two models on the same problems.*" in markdown
     page = index.read_text(encoding="utf-8")
     # coverage, efficiency_gap, pass_at_k_by_role, training_curve, algorithm_comparison,
-    # boundary_by_difficulty, perplexity, and Tables 3 and 4
-    assert page.count('<p class="skipped">') == 9
+    # boundary_by_difficulty, process_pass_at_k, perplexity, and Tables 3 and 4
+    assert page.count('<p class="skipped">') == 10
     assert len(_images(page)) == 2
 
 
