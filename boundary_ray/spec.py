@@ -60,13 +60,18 @@ class BenchmarkSpec:
     task: str | None = None  # 'math' | 'code'; inferred from the source when None
     fields: dict[str, str] = field(default_factory=dict)  # generic loader: our column -> file field
     options: dict[str, Any] = field(default_factory=dict)  # source-specific (synthetic params ...)
+    # keep only these question types (multi_choice, free_form; visual sets): the dropped count
+    # is reported and recorded in the run manifest. Empty = keep all.
+    question_types: tuple[str, ...] = ()
 
     def check(self, where: str) -> None:
         _check_name(self.name, f"{where}.name")
         if self.limit is not None and self.limit < 1:
             raise BoundaryError(f"{where}.limit: must be >= 1, got {self.limit}")
         if self.task is not None:
-            _check_choice(self.task, ("math", "code"), f"{where}.task")
+            _check_choice(self.task, ("math", "code", "visual"), f"{where}.task")
+        for i, kind in enumerate(self.question_types):
+            _check_choice(kind, ("multi_choice", "free_form"), f"{where}.question_types[{i}]")
         if not self.source:
             raise BoundaryError(f"{where}.source: must not be empty")
 
@@ -108,6 +113,9 @@ class EngineSpec:
     ``placement``: what each engine actor claims from Ray: ``gpu`` (``tensor_parallel_size`` GPUs,
     one STRICT_PACK placement group per replica when > 1), ``cpu``, or ``auto`` (follows device).
     ``placement: gpu`` with ``device: cpu`` lets a CPU machine with logical GPUs test placement.
+    ``images_per_prompt``: vLLM's ``limit_mm_per_prompt`` for images (a problem with more fails
+    before sampling). ``max_image_pixels``: larger images are downscaled (aspect kept) in the
+    engine actor before the model's processor sees them; null = as published.
     """
 
     tensor_parallel_size: int = 1
@@ -120,8 +128,14 @@ class EngineSpec:
     gpu_memory_utilization: float = 0.9
     schedule: str = "sequential"
     placement: str = "auto"
+    images_per_prompt: int = 1
+    max_image_pixels: int | None = None
 
     def check(self, where: str) -> None:
+        if self.images_per_prompt < 1:
+            raise BoundaryError(f"{where}.images_per_prompt: must be >= 1")
+        if self.max_image_pixels is not None and self.max_image_pixels < 28 * 28:
+            raise BoundaryError(f"{where}.max_image_pixels: must be >= 784")
         if self.tensor_parallel_size < 1:
             raise BoundaryError(f"{where}.tensor_parallel_size: must be >= 1")
         if self.replicas < 0:

