@@ -53,10 +53,18 @@ def lake(tmp_path) -> tuple[str, list[dict]]:
             for i in range(N):
                 process = "valid" if i < valid else ("unsupported" if i % 2 else "contradicted")
                 samples.append(
-                    {"model": model, "benchmark": "synth", "problem_id": row["problem_id"],
-                     "sample_idx": i, "run_id": "r", "seed": i, "correct": i < right,
-                     "verdict": "correct" if i < right else "wrong", "process_verdict": process,
-                     "process_reason": "test"}  # fmt: skip
+                    {
+                        "model": model,
+                        "benchmark": "synth",
+                        "problem_id": row["problem_id"],
+                        "sample_idx": i,
+                        "run_id": "r",
+                        "seed": i,
+                        "correct": i < right,
+                        "verdict": "correct" if i < right else "wrong",
+                        "process_verdict": process,
+                        "process_reason": "test",
+                    }
                 )
     write_rows(lake, "samples", samples)
     return lake, problems
@@ -115,7 +123,9 @@ def test_process_pass_at_k_by_band_uses_model_tags(lake):
     for (band, k), row in m1.items():
         answer, process, count = _expected(problems, lambda p, b=band: _ops(p) in bands[b])[k]
         assert (row["answer_pass_at_k"], row["process_pass_at_k"], row["problems"]) == (
-            pytest.approx(answer), pytest.approx(process), count
+            pytest.approx(answer),
+            pytest.approx(process),
+            count,
         )
     assert {r["slice"] for r in rows if r["model"] == "m2"} == {"untagged"}
 
@@ -148,8 +158,14 @@ def test_old_lake_without_process_columns_answers_every_query(tmp_path):
     write_rows(str(lake), "problems", problems)
     old = pa.schema([f for f in schema.file_schema("samples") if not f.name.startswith("process")])
     rows = [
-        {"problem_id": p["problem_id"], "sample_idx": i, "run_id": "r", "seed": i,
-         "correct": i == 0, "verdict": "correct" if i == 0 else "wrong"}  # fmt: skip
+        {
+            "problem_id": p["problem_id"],
+            "sample_idx": i,
+            "run_id": "r",
+            "seed": i,
+            "correct": i == 0,
+            "verdict": "correct" if i == 0 else "wrong",
+        }
         for p in problems
         for i in range(4)
     ]
@@ -183,9 +199,18 @@ def _response_lake(tmp_path) -> tuple[str, dict]:
         lake,
         "samples",
         [
-            {"model": "m", "benchmark": "synth", "problem_id": "ops1-0000", "sample_idx": i,
-             "run_id": "r", "seed": i, "response": text, "finish_reason": "stop",
-             "correct": i < 2, "verdict": "correct" if i < 2 else "wrong"}  # fmt: skip
+            {
+                "model": "m",
+                "benchmark": "synth",
+                "problem_id": "ops1-0000",
+                "sample_idx": i,
+                "run_id": "r",
+                "seed": i,
+                "response": text,
+                "finish_reason": "stop",
+                "correct": i < 2,
+                "verdict": "correct" if i < 2 else "wrong",
+            }
             for i, text in enumerate(responses)
         ],
     )
@@ -194,10 +219,17 @@ def _response_lake(tmp_path) -> tuple[str, dict]:
 
 def test_verify_process_lake_appends_and_the_latest_wins(tmp_path, capsys):
     lake, _ = _response_lake(tmp_path)
-    assert run_query("process_pass_at_k", lake, {"slice_by": "all"}).to_pylist()[0]["process_pass_at_k"] == 0
+    assert (
+        run_query("process_pass_at_k", lake, {"slice_by": "all"}).to_pylist()[0][
+            "process_pass_at_k"
+        ]
+        == 0
+    )
     assert main(["verify", "process", "--lake", lake]) == 0
     assert "m/synth: valid 1, unsupported 1, contradicted 1" in capsys.readouterr().out
-    side = {r["k"]: r for r in run_query("process_pass_at_k", lake, {"slice_by": "all"}).to_pylist()}
+    side = {
+        r["k"]: r for r in run_query("process_pass_at_k", lake, {"slice_by": "all"}).to_pylist()
+    }
     assert side[1]["answer_pass_at_k"] == pytest.approx(2 / 3)
     assert side[1]["process_pass_at_k"] == pytest.approx(1 / 3)
     assert side[1]["lucky_at_k"] == pytest.approx(1 / 3)
@@ -208,9 +240,17 @@ def test_verify_process_lake_appends_and_the_latest_wins(tmp_path, capsys):
     write_rows(
         lake,
         "process",
-        [{"model": "m", "benchmark": "synth", "problem_id": "ops1-0000", "sample_idx": 0,
-          "process_verdict": "unsupported", "process_reason": "stricter",
-          "verified_at": "2999-01-01T00:00:00.000000Z"}],  # fmt: skip
+        [
+            {
+                "model": "m",
+                "benchmark": "synth",
+                "problem_id": "ops1-0000",
+                "sample_idx": 0,
+                "process_verdict": "unsupported",
+                "process_reason": "stricter",
+                "verified_at": "2999-01-01T00:00:00.000000Z",
+            }
+        ],
     )
     assert files[0].read_bytes() == before
     assert run_query("pass_at_k", lake, {"correct": "process"}).to_pylist()[0]["pass_at_k"] == 0
@@ -259,31 +299,61 @@ def test_label_round_trip(tmp_path, capsys):
     assert plain[0]["guess_only_problems"] == 0  # sample 0 still solves the problem
     # a second pass, in the terminal: sample 0 is a guess too, sample 1 is relabelled valid
     answers = iter(["g", "v"])
-    stored = labelling.label_interactively(lake, "ben", {"max_rate": "1"}, ask=lambda _: next(answers), show=lambda _: None)
+    stored = labelling.label_interactively(
+        lake, "ben", {"max_rate": "1"}, ask=lambda _: next(answers), show=lambda _: None
+    )
     assert stored == 2
     table = run_query("pass_at_k", lake, {"exclude": "guess"}).to_pylist()
     assert table[0]["pass_at_k"] == pytest.approx(1 / 3)  # latest: 0 guess, 1 valid
     # the guess_only count: make both guesses
     answers = iter(["g", "g"])
-    labelling.label_interactively(lake, "cy", {"max_rate": "1"}, ask=lambda _: next(answers), show=lambda _: None)
+    labelling.label_interactively(
+        lake, "cy", {"max_rate": "1"}, ask=lambda _: next(answers), show=lambda _: None
+    )
     assert run_query("pass_at_k", lake, {}).to_pylist()[0]["guess_only_problems"] == 1
     assert run_query("pass_at_k", lake, {"exclude": "guess"}).to_pylist()[0]["pass_at_k"] == 0
     history = pq.read_table(Path(lake, "labels")).to_pylist()
     assert sorted((r["who"], r["sample_idx"], r["label"]) for r in history) == [
-        ("ana", 1, "guess"), ("ben", 0, "guess"), ("ben", 1, "valid"),
-        ("cy", 0, "guess"), ("cy", 1, "guess"),
-    ]  # fmt: skip
+        ("ana", 1, "guess"),
+        ("ben", 0, "guess"),
+        ("ben", 1, "valid"),
+        ("cy", 0, "guess"),
+        ("cy", 1, "guess"),
+    ]
 
 
 def test_label_import_errors_name_the_line(tmp_path, capsys):
     lake, _ = _response_lake(tmp_path)
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"model": "m", "benchmark": "synth", "problem_id": "ops1-0000",
-                               "sample_idx": 0, "label": "maybe"}) + "\n")  # fmt: skip
+    bad.write_text(
+        json.dumps(
+            {
+                "model": "m",
+                "benchmark": "synth",
+                "problem_id": "ops1-0000",
+                "sample_idx": 0,
+                "label": "maybe",
+            }
+        )
+        + "\n"
+    )
     assert main(["label", "--lake", lake, "--import", str(bad), "--who", "ana"]) == 2
-    assert "bad.jsonl:1: label 'maybe': expected one of valid, guess, unsure" in capsys.readouterr().err
-    bad.write_text(json.dumps({"model": "m", "benchmark": "synth", "problem_id": "nope",
-                               "sample_idx": 0, "label": "guess"}) + "\n")  # fmt: skip
+    assert (
+        "bad.jsonl:1: label 'maybe': expected one of valid, guess, unsure"
+        in capsys.readouterr().err
+    )
+    bad.write_text(
+        json.dumps(
+            {
+                "model": "m",
+                "benchmark": "synth",
+                "problem_id": "nope",
+                "sample_idx": 0,
+                "label": "guess",
+            }
+        )
+        + "\n"
+    )
     assert main(["label", "--lake", lake, "--import", str(bad), "--who", "ana"]) == 2
     assert "no sample m/synth/nope/0" in capsys.readouterr().err
     assert not Path(lake, "labels").exists()  # nothing stored from a bad file
