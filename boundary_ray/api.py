@@ -199,9 +199,10 @@ def _query_method(name: str) -> Callable[..., Any]:
     declared = query_params(name)
 
     def method(self: Lake, **params: Any) -> Any:
-        unknown = [key for key in params if key not in declared]
+        current = query_params(name)  # as schema.yml says now (a param may have been added)
+        unknown = [key for key in params if key not in current]
         if unknown:
-            known = ", ".join(declared) or "none"
+            known = ", ".join(current) or "none"
             raise TypeError(
                 f"{name}() got an unexpected keyword argument {unknown[0]!r} (parameters: {known})"
             )

@@ -42,10 +42,22 @@ BENCHMARKS = ("arith", "2024")
 
 
 def write_series_lake(lake: str, seed: int = 0) -> None:
-    """Samples with a per-problem success rate, models with series tags; grpo-step300 also
+    """Problems, samples with a per-problem success rate, models with series tags; grpo-step300 also
     attempted one problem nobody else did, and rloo one problem fewer."""
     rng = random.Random(seed)
     samples, models = [], []
+    problems = [
+        {
+            "benchmark": benchmark,
+            "problem_id": f"p{p:02d}",
+            "task": "math",
+            "question": f"What is {p} + {p}?",
+            "answer": str(2 * p),
+            "meta": json.dumps({"ops": 1 + p % 3}),
+        }
+        for benchmark in BENCHMARKS
+        for p in range(12)
+    ]
     for model, (role, tags, n, attempted) in SERIES_MODELS.items():
         models.append(
             {
@@ -62,6 +74,7 @@ def write_series_lake(lake: str, seed: int = 0) -> None:
                 rate = rng.choice([0.0, 0.1, 0.3, 0.7, 1.0])
                 for i in range(n):
                     ok = rng.random() < rate
+                    answer = str(2 * p if ok else p)
                     samples.append(
                         {
                             "model": model,
@@ -71,10 +84,14 @@ def write_series_lake(lake: str, seed: int = 0) -> None:
                             "run_id": "20250102T000000-b",
                             "correct": ok,
                             "verdict": "correct" if ok else "wrong",
+                            "response": f"{p} + {p} = {answer}. \\boxed{{{answer}}}",
+                            "extracted_answer": answer,
+                            "finish_reason": "stop",
                         }
                     )
     # an older run that called base something else: the latest row wins
     models.append(dict(models[0], role="instruct", run_id="20250101T000000-a"))
+    write_rows(lake, "problems", problems)
     write_rows(lake, "models", models)
     write_rows(lake, "samples", samples)
 
