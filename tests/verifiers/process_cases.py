@@ -403,6 +403,40 @@ LABELLED: list[tuple[str, str, str, str]] = [
     ),
 ]
 
+# Chat-model habits: markdown, numbered steps, LaTeX, "Final Answer: The final answer is".
+LABELLED += [
+    (
+        A,
+        V,
+        S,
+        "Let's solve this step by step.\n\n1. **Liam** collected 7 shells.\n2. **Petra** collected 3 fewer shells than Liam, so Petra collected 7 - 3 = 4 shells.\n\nTherefore, Petra collected **4** shells.",
+    ),
+    (
+        C,
+        V,
+        S,
+        "To find how many bushes Paul planted:\n- Dana planted 6 fewer bushes than Zane: 9 - 6 = 3\n- Quinn planted twice as many as Dana: 2 × 3 = 6\n- Paul planted Quinn's plus Zane's: 6 + 9 = 15\n\nThe answer is $\\boxed{15}$.",
+    ),
+    (
+        D,
+        X,
+        S,
+        "Will has as many oranges as Uma has more than Vera, so Will has 6 + 4 = 10 oranges. Carla has 10 + 6 = 16 oranges. The answer is 16.",
+    ),
+    (
+        B,
+        V,
+        S,
+        "## Step 1\nThe station bakery sold twice as many loaves as the small tea room: $2 \\times 10 = 20$.\n## Step 2\nThe corner cafe sold $20 + 10 = 30$ loaves.\n\n**Answer:** 30",
+    ),
+    (
+        A,
+        V,
+        S,
+        "Petra collected 3 fewer shells than Liam. Liam collected 7 shells. So, Petra collected 7 - 3 = 4 shells.\nFinal Answer: The final answer is 4. I hope it is correct.",
+    ),
+]
+
 # Responses that try to pass the process check without the reasoning.
 HOSTILE: list[tuple[str, str, str, str]] = [
     # every candidate value stated
