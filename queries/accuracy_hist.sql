@@ -15,7 +15,7 @@
 with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -34,14 +34,14 @@ problem_outcomes as (
 -- whatever the rounding of 3/10 in floating point
 binned as (
     select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
         case
-            when problem_outcomes.c = 0 then 0
-            when problem_outcomes.c = problem_outcomes.n then 11
-            else (10 * problem_outcomes.c) // problem_outcomes.n + 1
+            when selected_outcomes.c = 0 then 0
+            when selected_outcomes.c = selected_outcomes.n then 11
+            else (10 * selected_outcomes.c) // selected_outcomes.n + 1
         end as bin_index
-    from problem_outcomes
+    from selected_outcomes
 ),
 
 bins as (

@@ -33,7 +33,7 @@
 with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -46,7 +46,7 @@ problem_outcomes as (
 ),
 
 -- one row per model, from its latest run (views.sql); tags is a JSON object
-latest_models as (
+model_tags as (
     select
         latest_models.model,
         latest_models.role,
@@ -69,24 +69,24 @@ compared_models as (
         ranked.family
     from (
         select
-            latest_models.*,
+            model_tags.*,
             row_number() over (
-                partition by latest_models.algorithm
-                order by latest_models.step desc nulls last, latest_models.model
+                partition by model_tags.algorithm
+                order by model_tags.step desc nulls last, model_tags.model
             ) as rank
-        from latest_models
-        where latest_models.role = coalesce(getvariable('rl_role'), 'rl')
-            and (getvariable('step') is null or latest_models.step = getvariable('step'))
+        from model_tags
+        where model_tags.role = coalesce(getvariable('rl_role'), 'rl')
+            and (getvariable('step') is null or model_tags.step = getvariable('step'))
     ) as ranked
     where ranked.rank = 1
 ),
 
 base_models as (
     select
-        latest_models.model,
-        latest_models.family
-    from latest_models
-    where latest_models.role = coalesce(getvariable('base_role'), 'base')
+        model_tags.model,
+        model_tags.family
+    from model_tags
+    where model_tags.role = coalesce(getvariable('base_role'), 'base')
 ),
 
 model_pairs as (
@@ -119,9 +119,9 @@ paired_problems as (
         base.n as base_n,
         base.c as base_c
     from model_pairs
-    inner join problem_outcomes as base
+    inner join selected_outcomes as base
         on base.model = model_pairs.base_model
-    inner join problem_outcomes as compared
+    inner join selected_outcomes as compared
         on compared.model = model_pairs.model
         and compared.benchmark = base.benchmark
         and compared.problem_id = base.problem_id

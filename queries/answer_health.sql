@@ -20,7 +20,7 @@
 
 with
 
-samples as (
+selected_samples as (
     select
         samples.model,
         samples.benchmark,
@@ -37,23 +37,23 @@ samples as (
 -- count(*) filter (...) / count(*) is a share in [0, 1] (integer / integer is a double)
 final as (
     select
-        samples.model,
-        samples.benchmark,
+        selected_samples.model,
+        selected_samples.benchmark,
         count(*) as samples,
-        count(*) filter (where samples.correct) / count(*) as accuracy,
-        count(*) filter (where samples.finish_reason = 'length') / count(*) as truncation_rate,
-        count(*) filter (where samples.verdict = 'no_answer') / count(*) as no_answer_rate,
-        count(*) filter (where samples.verdict = 'timeout') / count(*) as timeout_rate,
-        count(*) filter (where samples.verdict = 'error') / count(*) as error_rate,
-        avg(samples.response_tokens) as mean_response_tokens,
-        count(*) filter (where samples.correct and samples.answer_rule = 'last_number')
-            / nullif(count(*) filter (where samples.correct), 0) as fallback_correct_share,
+        count(*) filter (where selected_samples.correct) / count(*) as accuracy,
+        count(*) filter (where selected_samples.finish_reason = 'length') / count(*) as truncation_rate,
+        count(*) filter (where selected_samples.verdict = 'no_answer') / count(*) as no_answer_rate,
+        count(*) filter (where selected_samples.verdict = 'timeout') / count(*) as timeout_rate,
+        count(*) filter (where selected_samples.verdict = 'error') / count(*) as error_rate,
+        avg(selected_samples.response_tokens) as mean_response_tokens,
+        count(*) filter (where selected_samples.correct and selected_samples.answer_rule = 'last_number')
+            / nullif(count(*) filter (where selected_samples.correct), 0) as fallback_correct_share,
         count(*) filter (
-            where samples.correct and samples.answer_rule is distinct from 'last_number'
+            where selected_samples.correct and selected_samples.answer_rule is distinct from 'last_number'
         ) / count(*) as explicit_accuracy
-    from samples
-    group by samples.model, samples.benchmark
-    order by samples.model, samples.benchmark
+    from selected_samples
+    group by selected_samples.model, selected_samples.benchmark
+    order by selected_samples.model, selected_samples.benchmark
 )
 
 select * from final

@@ -18,7 +18,7 @@
 
 with
 
-problems as (
+problem_ops as (
     select
         problems.benchmark,
         problems.problem_id,
@@ -30,7 +30,7 @@ problems as (
     from problems
 ),
 
-samples as (
+selected_samples as (
     select
         samples.model,
         samples.benchmark,
@@ -43,11 +43,11 @@ samples as (
 
 synthetic_problems as (
     select
-        problems.benchmark,
-        problems.problem_id,
-        problems.ops
-    from problems
-    where problems.ops is not null
+        problem_ops.benchmark,
+        problem_ops.problem_id,
+        problem_ops.ops
+    from problem_ops
+    where problem_ops.ops is not null
 ),
 
 -- n = samples drawn for the problem, c = samples graded correct (a null grade counts as wrong),
@@ -56,17 +56,21 @@ synthetic_problems as (
 -- of 0.4 s on 10 million samples), which it does not through the view's group-by
 per_problem as (
     select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
+        selected_samples.model,
+        selected_samples.benchmark,
+        selected_samples.problem_id,
         synthetic_problems.ops,
         count(*) as n,
-        count(*) filter (where samples.correct) as c
-    from samples
+        count(*) filter (where selected_samples.correct) as c
+    from selected_samples
     inner join synthetic_problems
-        on synthetic_problems.benchmark = samples.benchmark
-        and synthetic_problems.problem_id = samples.problem_id
-    group by samples.model, samples.benchmark, samples.problem_id, synthetic_problems.ops
+        on synthetic_problems.benchmark = selected_samples.benchmark
+        and synthetic_problems.problem_id = selected_samples.problem_id
+    group by
+        selected_samples.model,
+        selected_samples.benchmark,
+        selected_samples.problem_id,
+        synthetic_problems.ops
 ),
 
 per_cell as (
@@ -78,40 +82,32 @@ per_cell as (
     group by per_problem.model, per_problem.benchmark
 ),
 
--- powers of two 1 .. 2^40, cut at max_k, and max_k itself
-k_grid as (
+-- the k of each (model, benchmark): 1, 2, 4, ... up to max_k, and max_k (k_grid in views.sql)
+k_values as (
     select
         per_cell.model,
         per_cell.benchmark,
         per_cell.max_k,
-        cast(2 ** powers.i as bigint) as k
+        cell_k.k
     from per_cell
-    inner join range(0, 41) as powers(i)
-        on cast(2 ** powers.i as bigint) <= per_cell.max_k
-    union
-    select
-        per_cell.model,
-        per_cell.benchmark,
-        per_cell.max_k,
-        per_cell.max_k as k
-    from per_cell
+    cross join lateral k_grid(per_cell.max_k, null) as cell_k
 ),
 
 -- pass@k of each problem at each k of its (model, benchmark): the unbiased estimator of
 -- Chen et al. 2021, pass_at_k_estimate in views.sql
 per_problem_k as (
     select
-        k_grid.model,
-        k_grid.benchmark,
-        k_grid.max_k,
-        k_grid.k,
+        k_values.model,
+        k_values.benchmark,
+        k_values.max_k,
+        k_values.k,
         per_problem.ops,
         per_problem.problem_id,
-        pass_at_k_estimate(per_problem.n, per_problem.c, k_grid.k) as pass_at_k
-    from k_grid
+        pass_at_k_estimate(per_problem.n, per_problem.c, k_values.k) as pass_at_k
+    from k_values
     inner join per_problem
-        on per_problem.model = k_grid.model
-        and per_problem.benchmark = k_grid.benchmark
+        on per_problem.model = k_values.model
+        and per_problem.benchmark = k_values.benchmark
 ),
 
 -- mean over the problems of each difficulty

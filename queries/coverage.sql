@@ -19,7 +19,7 @@ with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql); the problem
 -- counts as solved when c > 0
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -32,7 +32,7 @@ problem_outcomes as (
 ),
 
 -- one row per model, from its latest run (views.sql)
-latest_models as (
+model_roles as (
     select
         latest_models.model,
         latest_models.role
@@ -44,8 +44,8 @@ model_pairs as (
         a.benchmark,
         a.model as model_a,
         b.model as model_b
-    from problem_outcomes as a
-    inner join problem_outcomes as b
+    from selected_outcomes as a
+    inner join selected_outcomes as b
         on b.benchmark = a.benchmark
         and b.problem_id = a.problem_id
     where
@@ -74,10 +74,10 @@ paired_problems as (
             else 'neither'
         end as cell
     from model_pairs
-    inner join problem_outcomes as a
+    inner join selected_outcomes as a
         on a.benchmark = model_pairs.benchmark
         and a.model = model_pairs.model_a
-    inner join problem_outcomes as b
+    inner join selected_outcomes as b
         on b.benchmark = model_pairs.benchmark
         and b.model = model_pairs.model_b
         and b.problem_id = a.problem_id
@@ -136,9 +136,9 @@ final as (
         on pair_totals.benchmark = cell_counts.benchmark
         and pair_totals.model_a = cell_counts.model_a
         and pair_totals.model_b = cell_counts.model_b
-    left join latest_models as role_a
+    left join model_roles as role_a
         on role_a.model = pair_totals.model_a
-    left join latest_models as role_b
+    left join model_roles as role_b
         on role_b.model = pair_totals.model_b
     order by
         pair_totals.benchmark,

@@ -20,7 +20,7 @@
 with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -33,7 +33,7 @@ problem_outcomes as (
 ),
 
 -- one row per model, from its latest run (views.sql)
-latest_models as (
+model_roles as (
     select
         latest_models.model,
         latest_models.role,
@@ -46,8 +46,8 @@ model_pairs as (
         base.model as base_model,
         rl.model as rl_model,
         rl.tags as rl_tags
-    from latest_models as base
-    inner join latest_models as rl
+    from model_roles as base
+    inner join model_roles as rl
         on base.role = coalesce(getvariable('base_role'), 'base')
         and rl.role = coalesce(getvariable('rl_role'), 'rl')
         and base.model <> rl.model
@@ -64,9 +64,9 @@ paired_problems as (
         rl.n as rl_n,
         rl.c as rl_c
     from model_pairs
-    inner join problem_outcomes as base
+    inner join selected_outcomes as base
         on base.model = model_pairs.base_model
-    inner join problem_outcomes as rl
+    inner join selected_outcomes as rl
         on rl.model = model_pairs.rl_model
         and rl.benchmark = base.benchmark
         and rl.problem_id = base.problem_id

@@ -16,7 +16,7 @@
 with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -32,7 +32,7 @@ problem_outcomes as (
 ),
 
 -- the responses, for the correct samples of the rarely solved problems
-samples as (
+selected_samples as (
     select
         samples.model,
         samples.benchmark,
@@ -47,7 +47,7 @@ samples as (
         and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
 ),
 
-problems as (
+problem_texts as (
     select
         problems.benchmark,
         problems.problem_id,
@@ -58,15 +58,15 @@ problems as (
 
 rarely_solved as (
     select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c,
-        problem_outcomes.c / problem_outcomes.n as rate  -- integer / integer is a double
-    from problem_outcomes
-    where problem_outcomes.c > 0
-        and problem_outcomes.c / problem_outcomes.n < coalesce(getvariable('max_rate'), 0.05)
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
+        selected_outcomes.problem_id,
+        selected_outcomes.n,
+        selected_outcomes.c,
+        selected_outcomes.c / selected_outcomes.n as rate  -- integer / integer is a double
+    from selected_outcomes
+    where selected_outcomes.c > 0
+        and selected_outcomes.c / selected_outcomes.n < coalesce(getvariable('max_rate'), 0.05)
 ),
 
 final as (
@@ -77,27 +77,27 @@ final as (
         rarely_solved.n,
         rarely_solved.c,
         rarely_solved.rate,
-        samples.sample_idx,
-        problems.question,
-        problems.answer,
-        samples.extracted_answer,
-        samples.finish_reason,
-        samples.response
+        selected_samples.sample_idx,
+        problem_texts.question,
+        problem_texts.answer,
+        selected_samples.extracted_answer,
+        selected_samples.finish_reason,
+        selected_samples.response
     from rarely_solved
-    inner join samples
-        on samples.model = rarely_solved.model
-        and samples.benchmark = rarely_solved.benchmark
-        and samples.problem_id = rarely_solved.problem_id
-        and samples.correct
-    left join problems
-        on problems.benchmark = rarely_solved.benchmark
-        and problems.problem_id = rarely_solved.problem_id
+    inner join selected_samples
+        on selected_samples.model = rarely_solved.model
+        and selected_samples.benchmark = rarely_solved.benchmark
+        and selected_samples.problem_id = rarely_solved.problem_id
+        and selected_samples.correct
+    left join problem_texts
+        on problem_texts.benchmark = rarely_solved.benchmark
+        and problem_texts.problem_id = rarely_solved.problem_id
     order by
         rarely_solved.rate,
         rarely_solved.model,
         rarely_solved.benchmark,
         rarely_solved.problem_id,
-        samples.sample_idx
+        selected_samples.sample_idx
 )
 
 select * from final

@@ -21,7 +21,7 @@
 with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -39,52 +39,39 @@ problem_outcomes as (
 
 per_cell as (
     select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        min(problem_outcomes.n) as max_k,
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
+        min(selected_outcomes.n) as max_k,
         count(*) as problems,
-        count(*) filter (where problem_outcomes.guess_only) as guess_only_problems
-    from problem_outcomes
-    group by problem_outcomes.model, problem_outcomes.benchmark
+        count(*) filter (where selected_outcomes.guess_only) as guess_only_problems
+    from selected_outcomes
+    group by selected_outcomes.model, selected_outcomes.benchmark
 ),
 
--- powers of two 1 .. 2^40, and the extra k values asked for
-requested_k as (
-    select cast(2 ** powers.i as bigint) as k
-    from range(0, 41) as powers(i)
-    union
-    select cast(unnest(coalesce(getvariable('ks'), []::bigint[])) as bigint) as k
-),
-
-k_grid as (
+-- the k of each (model, benchmark): 1, 2, 4, ... up to max_k, max_k itself, and every k of
+-- `ks` that is not above it (k_grid in views.sql)
+k_values as (
     select
         per_cell.model,
         per_cell.benchmark,
-        requested_k.k
+        cell_k.k
     from per_cell
-    inner join requested_k
-        on requested_k.k between 1 and per_cell.max_k
-    union
-    select
-        per_cell.model,
-        per_cell.benchmark,
-        per_cell.max_k as k
-    from per_cell
+    cross join lateral k_grid(per_cell.max_k, getvariable('ks')) as cell_k
 ),
 
 -- pass@k of each problem at each k of its (model, benchmark): the unbiased estimator of
 -- Chen et al. 2021, pass_at_k_estimate in views.sql
 per_problem_k as (
     select
-        k_grid.model,
-        k_grid.benchmark,
-        k_grid.k,
-        problem_outcomes.problem_id,
-        pass_at_k_estimate(problem_outcomes.n, problem_outcomes.c, k_grid.k) as pass_at_k
-    from k_grid
-    inner join problem_outcomes
-        on problem_outcomes.model = k_grid.model
-        and problem_outcomes.benchmark = k_grid.benchmark
+        k_values.model,
+        k_values.benchmark,
+        k_values.k,
+        selected_outcomes.problem_id,
+        pass_at_k_estimate(selected_outcomes.n, selected_outcomes.c, k_values.k) as pass_at_k
+    from k_values
+    inner join selected_outcomes
+        on selected_outcomes.model = k_values.model
+        and selected_outcomes.benchmark = k_values.benchmark
 ),
 
 point_estimate as (
@@ -105,14 +92,14 @@ point_estimate as (
 -- bootstrap x problems x k values.
 numbered_problems as (
     select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
+        selected_outcomes.problem_id,
         row_number() over (
-            partition by problem_outcomes.model, problem_outcomes.benchmark
-            order by problem_outcomes.problem_id
+            partition by selected_outcomes.model, selected_outcomes.benchmark
+            order by selected_outcomes.problem_id
         ) - 1 as problem_no
-    from problem_outcomes
+    from selected_outcomes
 ),
 
 resamples as (

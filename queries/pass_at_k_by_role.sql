@@ -15,7 +15,7 @@
 with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -28,7 +28,7 @@ problem_outcomes as (
 ),
 
 -- one row per model, from its latest run (views.sql)
-latest_models as (
+model_tags as (
     select
         latest_models.model,
         latest_models.role,
@@ -38,59 +38,53 @@ latest_models as (
 
 per_cell as (
     select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        min(problem_outcomes.n) as max_k
-    from problem_outcomes
-    group by problem_outcomes.model, problem_outcomes.benchmark
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
+        min(selected_outcomes.n) as max_k
+    from selected_outcomes
+    group by selected_outcomes.model, selected_outcomes.benchmark
 ),
 
--- powers of two up to the smallest n, and the smallest n itself
-k_grid as (
+-- the k of each (model, benchmark): 1, 2, 4, ... up to the smallest n, and the smallest n
+-- itself (k_grid in views.sql)
+k_values as (
     select
         per_cell.model,
         per_cell.benchmark,
-        cast(2 ** powers.i as bigint) as k
+        cell_k.k
     from per_cell
-    inner join range(0, 41) as powers(i)
-        on cast(2 ** powers.i as bigint) <= per_cell.max_k
-    union
-    select
-        per_cell.model,
-        per_cell.benchmark,
-        per_cell.max_k as k
-    from per_cell
+    cross join lateral k_grid(per_cell.max_k, null) as cell_k
 ),
 
 -- the unbiased estimator of Chen et al. 2021 (pass_at_k_estimate in views.sql), averaged
 -- over problems
 per_k as (
     select
-        k_grid.model,
-        k_grid.benchmark,
-        k_grid.k,
-        avg(pass_at_k_estimate(problem_outcomes.n, problem_outcomes.c, k_grid.k)) as pass_at_k,
+        k_values.model,
+        k_values.benchmark,
+        k_values.k,
+        avg(pass_at_k_estimate(selected_outcomes.n, selected_outcomes.c, k_values.k)) as pass_at_k,
         count(*) as problems
-    from k_grid
-    inner join problem_outcomes
-        on problem_outcomes.model = k_grid.model
-        and problem_outcomes.benchmark = k_grid.benchmark
-    group by k_grid.model, k_grid.benchmark, k_grid.k
+    from k_values
+    inner join selected_outcomes
+        on selected_outcomes.model = k_values.model
+        and selected_outcomes.benchmark = k_values.benchmark
+    group by k_values.model, k_values.benchmark, k_values.k
 ),
 
 final as (
     select
         per_k.model,
-        latest_models.role,
-        latest_models.family,
+        model_tags.role,
+        model_tags.family,
         per_k.benchmark,
         per_k.k,
         per_k.pass_at_k,
         per_k.problems
     from per_k
-    left join latest_models
-        on latest_models.model = per_k.model
-    where getvariable('role') is null or latest_models.role = getvariable('role')
+    left join model_tags
+        on model_tags.model = per_k.model
+    where getvariable('role') is null or model_tags.role = getvariable('role')
     order by per_k.model, per_k.benchmark, per_k.k
 )
 

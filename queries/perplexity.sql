@@ -15,7 +15,7 @@
 
 with
 
-scores as (
+selected_scores as (
     select
         scores.scorer,
         scores.model,
@@ -32,21 +32,21 @@ scores as (
 
 final as (
     select
-        scores.scorer,
-        scores.model,
-        scores.benchmark,
-        count(*) filter (where scores.status = 'ok') as responses,
-        count(*) filter (where scores.status is distinct from 'ok') as skipped,
-        avg(scores.perplexity) filter (where scores.status = 'ok') as mean_perplexity,
-        median(scores.perplexity) filter (where scores.status = 'ok') as median_perplexity,
-        quantile_cont(scores.perplexity, 0.25) filter (where scores.status = 'ok') as q1_perplexity,
-        quantile_cont(scores.perplexity, 0.75) filter (where scores.status = 'ok') as q3_perplexity,
-        sum(scores.logprob_sum) filter (where scores.status = 'ok')
-            / sum(scores.response_tokens) filter (where scores.status = 'ok')
+        selected_scores.scorer,
+        selected_scores.model,
+        selected_scores.benchmark,
+        count(*) filter (where selected_scores.status = 'ok') as responses,
+        count(*) filter (where selected_scores.status is distinct from 'ok') as skipped,
+        avg(selected_scores.perplexity) filter (where selected_scores.status = 'ok') as mean_perplexity,
+        median(selected_scores.perplexity) filter (where selected_scores.status = 'ok') as median_perplexity,
+        quantile_cont(selected_scores.perplexity, 0.25) filter (where selected_scores.status = 'ok') as q1_perplexity,
+        quantile_cont(selected_scores.perplexity, 0.75) filter (where selected_scores.status = 'ok') as q3_perplexity,
+        sum(selected_scores.logprob_sum) filter (where selected_scores.status = 'ok')
+            / sum(selected_scores.response_tokens) filter (where selected_scores.status = 'ok')
             as mean_logprob_per_token
-    from scores
-    group by scores.scorer, scores.model, scores.benchmark
-    order by scores.scorer, scores.model, scores.benchmark
+    from selected_scores
+    group by selected_scores.scorer, selected_scores.model, selected_scores.benchmark
+    order by selected_scores.scorer, selected_scores.model, selected_scores.benchmark
 )
 
 select * from final

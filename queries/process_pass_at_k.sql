@@ -42,7 +42,7 @@ synthetic_problems as (
         and json_array_length(json_extract(problems.meta, '$.steps')) > 0
 ),
 
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -76,7 +76,7 @@ model_bands as (
 -- each part is "a-b" (inclusive) or "a"
 banded as (
     select
-        problem_outcomes.*,
+        selected_outcomes.*,
         synthetic_problems.ops,
         synthetic_problems.template,
         case
@@ -97,12 +97,12 @@ banded as (
                 end)) then 'edge'
             else 'OOD'
         end as band
-    from problem_outcomes
+    from selected_outcomes
     inner join synthetic_problems
-        on synthetic_problems.benchmark = problem_outcomes.benchmark
-        and synthetic_problems.problem_id = problem_outcomes.problem_id
+        on synthetic_problems.benchmark = selected_outcomes.benchmark
+        and synthetic_problems.problem_id = selected_outcomes.problem_id
     left join model_bands
-        on model_bands.model = problem_outcomes.model
+        on model_bands.model = selected_outcomes.model
 ),
 
 sliced as (
@@ -141,23 +141,15 @@ per_cell as (
     group by sliced.model, sliced.benchmark, sliced.slice
 ),
 
--- k = 1, 2, 4, ... up to the cell's smallest n, and that n itself
-k_grid as (
+-- k = 1, 2, 4, ... up to the cell's smallest n, and that n itself (k_grid in views.sql)
+k_values as (
     select
         per_cell.model,
         per_cell.benchmark,
         per_cell.slice,
-        cast(2 ** powers.i as bigint) as k
+        cell_k.k
     from per_cell
-    cross join range(0, 41) as powers(i)
-    where 2 ** powers.i <= per_cell.max_k
-    union
-    select
-        per_cell.model,
-        per_cell.benchmark,
-        per_cell.slice,
-        per_cell.max_k as k
-    from per_cell
+    cross join lateral k_grid(per_cell.max_k, null) as cell_k
 ),
 
 per_problem_k as (
@@ -167,14 +159,14 @@ per_problem_k as (
         sliced.slice_by,
         sliced.slice,
         sliced.slice_order,
-        k_grid.k,
-        pass_at_k_estimate(sliced.n, sliced.c_answer, k_grid.k) as answer_pass_at_k,
-        pass_at_k_estimate(sliced.n, sliced.c_process, k_grid.k) as process_pass_at_k
+        k_values.k,
+        pass_at_k_estimate(sliced.n, sliced.c_answer, k_values.k) as answer_pass_at_k,
+        pass_at_k_estimate(sliced.n, sliced.c_process, k_values.k) as process_pass_at_k
     from sliced
-    inner join k_grid
-        on k_grid.model = sliced.model
-        and k_grid.benchmark = sliced.benchmark
-        and k_grid.slice = sliced.slice
+    inner join k_values
+        on k_values.model = sliced.model
+        and k_values.benchmark = sliced.benchmark
+        and k_values.slice = sliced.slice
 ),
 
 final as (

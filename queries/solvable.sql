@@ -11,7 +11,7 @@
 with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -28,14 +28,14 @@ problem_outcomes as (
 
 final as (
     select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where problem_outcomes.c >= coalesce(getvariable('threshold'), 1)
-    order by problem_outcomes.model, problem_outcomes.benchmark, problem_outcomes.problem_id
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
+        selected_outcomes.problem_id,
+        selected_outcomes.n,
+        selected_outcomes.c
+    from selected_outcomes
+    where selected_outcomes.c >= coalesce(getvariable('threshold'), 1)
+    order by selected_outcomes.model, selected_outcomes.benchmark, selected_outcomes.problem_id
 )
 
 select * from final

@@ -24,7 +24,7 @@
 with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
-problem_outcomes as (
+selected_outcomes as (
     select
         problem_outcomes.model,
         problem_outcomes.benchmark,
@@ -37,7 +37,7 @@ problem_outcomes as (
 ),
 
 -- one row per model, from its latest run (views.sql); tags is a JSON object
-latest_models as (
+model_tags as (
     select
         latest_models.model,
         latest_models.role,
@@ -53,22 +53,22 @@ latest_models as (
 
 checkpoints as (
     select
-        latest_models.model,
-        latest_models.role,
-        latest_models.step,
-        latest_models.family,
-        latest_models.series
-    from latest_models
-    where latest_models.step is not null
-        and (getvariable('series') is null or latest_models.series = getvariable('series'))
+        model_tags.model,
+        model_tags.role,
+        model_tags.step,
+        model_tags.family,
+        model_tags.series
+    from model_tags
+    where model_tags.step is not null
+        and (getvariable('series') is null or model_tags.series = getvariable('series'))
 ),
 
 base_models as (
     select
-        latest_models.model,
-        latest_models.family
-    from latest_models
-    where latest_models.role = coalesce(getvariable('base_role'), 'base')
+        model_tags.model,
+        model_tags.family
+    from model_tags
+    where model_tags.role = coalesce(getvariable('base_role'), 'base')
 ),
 
 -- each checkpoint with each base model of its family (or none: base_model null)
@@ -104,9 +104,9 @@ paired_problems as (
         base.n as base_n,
         base.c as base_c
     from model_pairs
-    inner join problem_outcomes as checkpoint
+    inner join selected_outcomes as checkpoint
         on checkpoint.model = model_pairs.model
-    left join problem_outcomes as base
+    left join selected_outcomes as base
         on base.model = model_pairs.base_model
         and base.benchmark = checkpoint.benchmark
         and base.problem_id = checkpoint.problem_id

@@ -1,5 +1,6 @@
 -- views.sql: the four lake tables as views, for every query in this folder, and what several
--- queries build on them: latest_models, problem_outcomes and the pass_at_k_estimate macro.
+-- queries build on them: latest_models, problem_outcomes and the pass_at_k_estimate and k_grid
+-- macros.
 --
 -- The lake path is the DuckDB variable `lake`. In the DuckDB CLI:
 --     set variable lake = './lake';
@@ -260,6 +261,21 @@ create or replace macro pass_at_k_estimate(n, c, k) as
             (lgamma(n - c + 1) - lgamma(n + 1)) + (lgamma(n - k + 1) - lgamma(n - c - k + 1))
         )
     end;
+
+-- k_grid(max_k, extra): the k values of a pass@k curve whose smallest n is max_k, one row
+-- each: the powers of two 1, 2, 4, ... up to max_k, max_k itself, and every k of `extra` (a
+-- list of integers, or null) between 1 and max_k. Used per (model, benchmark) cell:
+--     from per_cell cross join lateral k_grid(per_cell.max_k, getvariable('ks')) as k_grid
+create or replace macro k_grid(max_k, extra) as table
+select distinct candidates.k
+from (
+    select cast(2 ** powers.i as bigint) as k from range(0, 41) as powers(i)  -- 1 .. 2^40
+    union all
+    select cast(unnest(coalesce(extra, []::bigint[])) as bigint) as k
+    union all
+    select cast(max_k as bigint) as k
+) as candidates
+where candidates.k between 1 and max_k;
 
 create or replace view scores as
 select

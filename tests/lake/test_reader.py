@@ -28,7 +28,8 @@ def _rows(model: str, bench: str, n: int = 2) -> list[dict]:
 def test_partitions_files_and_filters(tmp_path: Path) -> None:
     lake = str(tmp_path / "lake")
     write_rows(lake, "samples", _rows("a", "2024") + _rows("b", "gsm8k", 3))
-    write_rows(lake, "scores", [{**r, "scorer": "a", "status": "ok"} for r in _rows("b", "x")])
+    scores = [{"scorer": "a", "model": "b", "benchmark": "x", "problem_id": "p", "sample_idx": 0}]
+    write_rows(lake, "scores", scores)
     assert partition_values(lake, "samples") == [
         {"model": "a", "benchmark": "2024"},
         {"model": "b", "benchmark": "gsm8k"},
