@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from boundary_ray.verifiers.code_cases import (
@@ -36,22 +36,25 @@ from boundary_ray.verifiers.untrusted_exec import Limits, untrusted_run
 
 MODES = ("asserts", "io", "reference", "in_process")
 REFERENCE_WALL_S = 60.0
+MAX_PROBLEMS = 4096  # oracles kept per verifier process
 
 
 @dataclass(frozen=True)
 class Oracle:
     """How one problem is judged: ``mode`` (one of ``MODES``), the host-held ``cases`` (empty
-    for ``in_process``), ``method`` (call ``entry_point().method``), and ``note``: why the
-    problem fell back to ``in_process``, if it did."""
+    for ``in_process``), ``method`` (call ``entry_point().method``), ``note``: why the
+    problem fell back to ``in_process``, if it did, and ``driver``: the candidate's calls."""
 
     mode: str
     cases: tuple[Case, ...] = ()
     method: str | None = None
     note: str | None = None
+    driver: str = ""  # the calls driver for these cases, built once
 
 
 class Oracles:
-    """A thread-safe cache of ``Oracle`` per problem (keyed by a hash of its tests)."""
+    """A thread-safe cache of ``Oracle`` per problem (keyed by a hash of its tests; the
+    ``MAX_PROBLEMS`` most recent)."""
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits(wall_s=REFERENCE_WALL_S, cpu_s=int(REFERENCE_WALL_S))
@@ -69,16 +72,29 @@ class Oracles:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._cache:
-                self._cache[key] = self._work_out(tests)
+                oracle = self._work_out(tests)
+                with self._lock:
+                    while len(self._cache) >= MAX_PROBLEMS:  # the oldest problem goes first
+                        oldest = next(iter(self._cache))
+                        del self._cache[oldest]
+                        self._locks.pop(oldest, None)
+                    self._cache[key] = oracle
             return self._cache[key]
 
     def _work_out(self, tests: dict[str, Any]) -> Oracle:
+        oracle = self._cases(tests)
+        if oracle.mode == "in_process":
+            return oracle
+        calls = [(case.args, case.kwargs, case.wrap) for case in oracle.cases]
+        return replace(oracle, driver=calls_driver(tests["entry_point"], calls, oracle.method))
+
+    def _cases(self, tests: dict[str, Any]) -> Oracle:
         method = tests.get("method")
-        if tests.get("inputs") is not None:
-            return self._from_io(tests, method)
         cases = cases_from_asserts(tests["test"])
         if cases is not None:
             return Oracle("asserts", tuple(cases), method)
+        if tests.get("inputs") is not None:
+            return self._from_io(tests, method)
         if not tests.get("reference"):
             return Oracle("in_process", note="the test is not literal asserts; no reference")
         return self._from_reference(tests, method)

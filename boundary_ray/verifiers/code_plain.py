@@ -18,7 +18,7 @@ import json
 import math
 from typing import Any
 
-MAX_BYTES = 1 << 20  # the results pipe's cap (untrusted_exec.RESULTS_CAP)
+MAX_BYTES = 8 << 20  # the results pipe's cap (untrusted_exec.RESULTS_CAP)
 MAX_DEPTH = 64
 _TAGS = {"t", "s", "f", "d", "b"}
 

@@ -33,7 +33,7 @@ from collections import Counter
 from typing import Any
 
 from boundary_ray.verifiers.base import Verdict, Verifier
-from boundary_ray.verifiers.code_drivers import calls_driver, in_process_driver
+from boundary_ray.verifiers.code_drivers import in_process_driver
 from boundary_ray.verifiers.code_extraction import extract_code
 from boundary_ray.verifiers.code_oracle import Oracle, Oracles
 from boundary_ray.verifiers.code_plain import PlainDataError, decode
@@ -104,9 +104,7 @@ class CodeVerifier(Verifier):
     def _host_judged(
         self, program: str, tests: dict[str, Any], oracle: Oracle
     ) -> tuple[str, str | None]:
-        calls = [(case.args, case.kwargs, case.wrap) for case in oracle.cases]
-        driver = calls_driver(tests["entry_point"], calls, oracle.method)
-        result = untrusted_run(program, limits=self.limits, driver=driver)
+        result = untrusted_run(program, limits=self.limits, driver=oracle.driver)
         limit = _limit_verdict(result, self.timeout_s)
         if limit is not None:
             return limit

@@ -21,15 +21,16 @@ Where neither works, ``create`` returns ``None`` and the sandbox has per-process
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import secrets
 import shlex
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-CGROUP_ENV = "BOUNDARY_RAY_CGROUP"
+from boundary_ray.settings import delegated_cgroup
+
 ROOT = Path("/sys/fs/cgroup")
 
 
@@ -44,11 +45,24 @@ class Cgroup:
         enter = " && ".join(f"echo $$ > {shlex.quote(str(d / 'cgroup.procs'))}" for d in self.dirs)
         return ["/bin/sh", "-c", f'{enter} && exec "$@"', "sh", *command]
 
-    def remove(self) -> None:
-        """Delete the cgroup (its processes are gone: the sandbox was killed and reaped)."""
-        for path in self.dirs:
-            with contextlib.suppress(OSError):
-                path.rmdir()
+    def remove(self, wait_s: float = 2.0) -> bool:
+        """Delete the cgroup once its last process is gone (the sandbox was killed and reaped,
+        but the kernel may still be tearing down its PID namespace); ``False`` if it could not."""
+        end = time.monotonic() + wait_s
+        left = list(self.dirs)
+        while left:
+            for path in list(left):
+                try:
+                    path.rmdir()
+                    left.remove(path)
+                except FileNotFoundError:
+                    left.remove(path)
+                except OSError:
+                    pass
+            if not left or time.monotonic() > end:
+                break
+            time.sleep(0.005)
+        return not left
 
 
 def create(memory_mb: int, pids: int) -> Cgroup | None:
@@ -75,7 +89,7 @@ def create(memory_mb: int, pids: int) -> Cgroup | None:
             else:
                 _write(path / "pids.max", str(pids))
     except OSError:
-        Cgroup(tuple(made)).remove()
+        Cgroup(tuple(made)).remove(wait_s=0)
         return None
     return Cgroup(tuple(made))
 
@@ -103,7 +117,7 @@ def _parents() -> tuple[str | None, tuple[Path, ...]]:
 def _candidates() -> list[tuple[str, tuple[Path, ...]]]:
     own = _own_cgroups()
     found = []
-    delegated = os.environ.get(CGROUP_ENV)
+    delegated = delegated_cgroup()
     if delegated:
         found.append(("v2", (Path(delegated),)))
     if (ROOT / "cgroup.controllers").exists() and "" in own:

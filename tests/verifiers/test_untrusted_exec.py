@@ -125,7 +125,7 @@ def test_the_candidate_cannot_reach_the_report_channel() -> None:
         (b"N exit:0 zz\n", "malformed"),
         (b"0" * 32 + b" exit:0 \n", "wrong nonce"),
         (b"N exit:0 abc\n", "malformed"),  # odd hex
-        (b"N exit:0 " + b"00" * (2 << 20) + b"\n", "over its cap"),
+        (b"N exit:0 " + b"00" * (untrusted_exec.RESULTS_CAP + 64) + b"\n", "over its cap"),
     ],
     ids=[
         "empty",
