@@ -149,6 +149,15 @@ def batch_summary(batch: pa.Table, files: int) -> dict[str, Any]:
         if "finish_reason" in names
         else 0,
         **{f"verdict:{v}": _count(verdicts, (v,)) for v in schema.VERDICTS if verdicts is not None},
+        # code samples judged in the weaker in-process mode (answer_rule '<rule>+in_process')
+        "code_in_process": int(
+            pc.sum(
+                pc.cast(pc.ends_with(batch.column("answer_rule"), "+in_process"), pa.int64())
+            ).as_py()
+            or 0
+        )
+        if "answer_rule" in names
+        else 0,
     }
 
 
