@@ -105,6 +105,8 @@ def list_runs(lake: str) -> pa.Table:
         state = run_state(manifest, now)
         if ended is None and state == "interrupted":
             ended = _epoch(manifest.get("heartbeat_at"))
+        if ended is None and state == "running":
+            ended = now
         spec = manifest.get("spec") or {}
         rows.append(
             {
@@ -114,9 +116,7 @@ def list_runs(lake: str) -> pa.Table:
                 "state": state,
                 "started_at": manifest.get("started_at"),
                 "finished_at": manifest.get("finished_at"),
-                "seconds": None
-                if started is None
-                else round((ended if ended is not None else now) - started, 1),
+                "seconds": None if started is None or ended is None else round(ended - started, 1),
                 "host": (manifest.get("host") or {}).get("hostname"),
                 "schema_version": manifest.get("lake_schema_version", 1),
                 "counts": summed_counts(manifest.get("counters")),

@@ -132,6 +132,9 @@ def test_runs_lists_every_state_and_counter(tmp_path: Path, capsys) -> None:
     (runs / "e.json.1234.tmp").write_text("{half")
     (runs / "broken.json").write_text("{not json")
     assert _states(tmp_path) == {"a": "done", "b": "failed", "c": "interrupted", "d": "running"}
+    listed = list_runs(str(tmp_path)).to_pylist()
+    assert listed[1]["seconds"] is None  # failed, and never wrote when: no duration made up
+    assert listed[3]["seconds"] is not None and listed[3]["finished_at"] is None  # running
     assert list_runs(str(tmp_path)).to_pylist()[0]["counts"] == (
         "rows=12 correct=6 verdicts.wrong=6 truncated=1"
     )
