@@ -54,7 +54,11 @@ def _write(lake: Path, table: str, partition: dict[str, str], data: pa.Table, pa
     for key, value in partition.items():
         folder = folder / f"{key}={value}"
     folder.mkdir(parents=True, exist_ok=True)
-    body = data.select(schema.file_schema(table).names).cast(schema.file_schema(table))
+    wanted = schema.file_schema(table)
+    for field in wanted:  # columns this script does not fill (added later) are null
+        if field.name not in data.column_names:
+            data = data.append_column(field.name, pa.nulls(data.num_rows, field.type))
+    body = data.select(wanted.names).cast(wanted)
     pq.write_table(body, folder / f"part-{part}.parquet", compression="zstd")
 
 
