@@ -3,7 +3,8 @@
 Values travel as JSON with tags for what JSON lacks: ``null``, ``true``/``false``, numbers
 (``Infinity``/``NaN`` allowed), strings and arrays (Python lists) as themselves;
 ``{"t": [...]}`` a tuple, ``{"s": [...]}`` a set, ``{"f": [...]}`` a frozenset, ``{"d": [[k, v],
-...]}`` a dict, ``{"b": "<hex>"}`` bytes. Only values whose type is *exactly* one of those
+...]}`` a dict, ``{"b": "<hex>"}`` bytes, ``{"i": "-0x…"}`` an integer past 62 bits (in hex, so
+no decimal digit limit applies). Only values whose type is *exactly* one of those
 builtins are encoded (a subclass of ``int`` or ``str``, an object with its own ``__eq__``: refused
 as unencodable), to ``MAX_DEPTH`` levels.
 
@@ -16,11 +17,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 MAX_BYTES = 8 << 20  # the results pipe's cap (untrusted_exec.RESULTS_CAP)
 MAX_DEPTH = 64
-_TAGS = {"t", "s", "f", "d", "b"}
+_TAGS = {"t", "s", "f", "d", "b", "i"}
+_HEX_INT = re.compile(r"-?0x[0-9a-f]+")
+_SMALL = 1 << 62
 
 
 class PlainDataError(ValueError):
@@ -40,9 +44,9 @@ def _enc(value, depth=0):
     if depth > MAX_DEPTH:
         raise _Unencodable("nested too deep")
     kind = type(value)
+    if kind is int and not -SMALL < value < SMALL:
+        return {"i": hex(value)}
     if value is None or kind is bool or kind is int or kind is float or kind is str:
-        if kind is int and value.bit_length() > 12000:
-            raise _Unencodable("int too large")
         return value
     if kind is list:
         return [_enc(v, depth + 1) for v in value]
@@ -71,6 +75,8 @@ def _dec(value):
             return {_dec(k): _dec(v) for k, v in inner}
         if tag == "b":
             return bytes.fromhex(inner)
+        if tag == "i":
+            return int(inner, 16)
         items = [_dec(v) for v in inner]
         return {"t": tuple, "s": set, "f": frozenset}[tag](items)
     return value
@@ -78,7 +84,7 @@ def _dec(value):
 
 def _dumps(value):
     return _json.dumps(value, separators=(",", ":"))
-""".replace("MAX_DEPTH", str(MAX_DEPTH))
+""".replace("MAX_DEPTH", str(MAX_DEPTH)).replace("SMALL", str(1 << 62))
 
 
 def encode(value: Any) -> Any:
@@ -90,6 +96,8 @@ def _encode(value: Any, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise PlainDataError("nested too deep")
     kind = type(value)
+    if kind is int and not -_SMALL < value < _SMALL:
+        return {"i": hex(value)}
     if value is None or kind in (bool, int, float, str):
         return value
     if kind is list:
@@ -138,6 +146,10 @@ def _decode(raw: Any, depth: int) -> Any:
             if type(inner) is not str:
                 raise PlainDataError("bytes: not a hex string")
             return bytes.fromhex(inner)
+        if tag == "i":
+            if type(inner) is not str or not _HEX_INT.fullmatch(inner):
+                raise PlainDataError("int: not a hex string")
+            return int(inner, 16)
         if type(inner) is not list:
             raise PlainDataError(f"tag {tag}: not a list")
         if tag == "d":

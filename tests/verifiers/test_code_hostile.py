@@ -345,6 +345,10 @@ HONEST = {
         "def f(xs):\n    return (min(xs), max(xs))\n",
         "def check(candidate):\n    assert candidate([3, 1, 2]) == (1, 3)\n",
     ),
+    "big_int": (
+        "def f(n):\n    return 7 ** n\n",
+        f"def check(candidate):\n    assert candidate(2400) == {7**2400}\n",
+    ),
     "prints_and_imports": (
         "import math\nprint('debug', flush=True)\n\ndef f(x):\n    print(x)\n    return math.isqrt(x * x) * 2\n",
         DOUBLE,
