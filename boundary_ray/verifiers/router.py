@@ -14,14 +14,16 @@ from boundary_ray.verifiers.process_verifier import process_row
 
 
 class TaskVerifier(Verifier):
-    """Sends ``task == 'math'`` rows to ``MathVerifier`` and ``'code'`` rows to ``CodeVerifier``;
+    """Sends ``task == 'math'`` rows to ``MathVerifier``, ``'visual'`` rows to ``VisualVerifier``
+    and ``'code'`` rows to ``CodeVerifier``;
     each is built on first use, so a math-only run never touches the sandbox."""
 
     name = "task"
 
     def __init__(self, math_timeout_s: float = 5.0, code_timeout_s: float = 10.0) -> None:
         super().__init__()
-        self.timeouts = {"math": math_timeout_s, "code": code_timeout_s}
+        # visual (MathVista, MathVision) uses math-verify with the math timeout
+        self.timeouts = {"math": math_timeout_s, "code": code_timeout_s, "visual": math_timeout_s}
         self.verifiers: dict[str, Verifier] = {}
 
     def verify_one(self, row: dict[str, Any]) -> Verdict:
@@ -38,6 +40,10 @@ class TaskVerifier(Verifier):
                 from boundary_ray.verifiers.math_verifier import MathVerifier
 
                 self.verifiers[task] = MathVerifier(timeout_s=self.timeouts[task])
+            elif task == "visual":
+                from boundary_ray.verifiers.visual_verifier import VisualVerifier
+
+                self.verifiers[task] = VisualVerifier(timeout_s=self.timeouts[task])
             else:
                 from boundary_ray.verifiers.code_verifier import CodeVerifier
 
