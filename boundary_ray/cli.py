@@ -186,6 +186,10 @@ def cmd_lake_compact(args: argparse.Namespace) -> int:
             else f", {result.rows_merged} rows merged"
         )
         print(f"{result.partition}: {done}{why}")
+    if args.table == "samples":
+        from boundary_ray.outcomes import refresh_outcomes
+
+        refresh_outcomes(args.lake)  # the merged files have new names: fingerprints changed
     return 0
 
 
