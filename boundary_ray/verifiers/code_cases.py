@@ -393,3 +393,122 @@ def fold(node: ast.expr, depth: int = 0) -> Any:
             raise ValueError("conversion of a non-sequence")
         return kind(inner)
     raise ValueError(f"not a literal: {type(node).__name__}")
+
+
+# ---------------------------------------------------------------- evalplus' I/O tables
+
+# evalplus' export to the original test format (tools/humaneval|mbpp/to_original_fmt.py): the
+# test holds ``inputs`` and ``results`` tables and calls this ``assertion`` on each pair.
+_EVALPLUS_ASSERTION = """
+def assertion(out, exp, atol):
+    exact_match = out == exp
+
+    if atol == 0 and is_floats(exp):
+        atol = 1e-6
+    if not exact_match and atol != 0:
+        assert np.allclose(out, exp, rtol=1e-07, atol=atol)
+    else:
+        assert exact_match
+"""
+_EVALPLUS_IS_FLOATS = """
+def is_floats(x) -> bool:
+    # check if it is float; List[float]; Tuple[float]
+    if isinstance(x, float):
+        return True
+    if isinstance(x, (list, tuple)) and x:
+        return all(isinstance(i, float) for i in x)
+    if isinstance(x, np.ndarray):
+        return x.dtype == np.float64 or x.dtype == np.float32
+    return False
+"""
+
+
+def cases_from_io_table(test: str, entry_point: str) -> list[Case] | None:
+    """The cases of an evalplus test in its exported form (Hugging Face ``humanevalplus``,
+    ``mbppplus``): literal ``inputs``/``results`` tables checked by evalplus' standard
+    ``assertion`` (compared here as ``allclose`` with its ``atol``); ``None`` for anything else,
+    including tests whose ``assertion`` is a special oracle."""
+    found = check_function(test)
+    if found is None:
+        return None
+    tree, check, name = found
+    helpers = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef) and n is not check}
+    if set(helpers) != {"assertion", "is_floats"}:
+        return None
+    for helper, standard in (
+        ("assertion", _EVALPLUS_ASSERTION),
+        ("is_floats", _EVALPLUS_IS_FLOATS),
+    ):
+        if _shape_of(helpers[helper]) != _shape_of(ast.parse(standard).body[0]):
+            return None
+    tables: dict[str, Any] = {}
+    loop = None
+    for statement in check.body:
+        if (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id in ("inputs", "results")
+        ):
+            try:
+                tables[statement.targets[0].id] = fold(statement.value)
+            except ValueError:
+                return None
+        elif isinstance(statement, ast.For) and loop is None:
+            loop = statement
+        elif not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)):
+            return None
+    atol = _table_loop_atol(loop, {name, entry_point})
+    inputs, results = tables.get("inputs"), tables.get("results")
+    if atol is None or type(inputs) is not list or type(results) is not list:
+        return None
+    if len(inputs) != len(results) or not 0 < len(inputs) <= MAX_CASES:
+        return None
+    if not all(type(args) in (list, tuple) for args in inputs):
+        return None
+    return [
+        Case(tuple(args), {}, expected, "allclose", (atol,))
+        for args, expected in zip(inputs, results, strict=True)
+    ]
+
+
+def _table_loop_atol(loop: ast.For | None, callees: set[str]) -> float | None:
+    """``atol`` of ``for i, (inp, exp) in enumerate(zip(inputs, results)):
+    assertion(<callee>(*inp), exp, <atol>)``, else ``None``."""
+    expected = ast.parse("for i, (inp, exp) in enumerate(zip(inputs, results)):\n    pass\n").body[
+        0
+    ]
+    if loop is None or ast.dump(loop.target) != ast.dump(expected.target):
+        return None
+    if ast.dump(loop.iter) != ast.dump(expected.iter) or loop.orelse or len(loop.body) != 1:
+        return None
+    call = loop.body[0].value if isinstance(loop.body[0], ast.Expr) else None
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "assertion"
+        and len(call.args) == 3
+        and not call.keywords
+    ):
+        return None
+    subject, exp, atol = call.args
+    if ast.dump(subject) not in {
+        ast.dump(ast.parse(f"{callee}(*inp)", mode="eval").body) for callee in callees
+    }:
+        return None
+    if not (isinstance(exp, ast.Name) and exp.id == "exp"):
+        return None
+    try:
+        value = fold(atol)
+    except ValueError:
+        return None
+    return float(value) if is_number(value) else None
+
+
+def _shape_of(function: ast.FunctionDef) -> str:
+    """The function's AST without assert messages, comments or annotations' positions."""
+    copy = ast.parse(ast.unparse(function)).body[0]
+    for node in ast.walk(copy):
+        if isinstance(node, ast.Assert):
+            node.msg = None
+    return ast.dump(copy)

@@ -4,7 +4,9 @@
 (so a problem's reference runs once per verifier process, not once per sample). In order:
 
 1. ``asserts``: the test's own literal asserts, read with ``ast`` (``code_cases``);
-2. ``io``: provided data: ``tests.inputs`` (argument lists) with ``tests.outputs``
+2. ``io``: provided data: evalplus' exported ``inputs``/``results`` tables in the test (checked
+   by its standard ``assertion``: ``code_cases.cases_from_io_table``), or ``tests.inputs``
+   (argument lists) with ``tests.outputs``
    (LiveCodeBench functional cases), or without outputs but with ``tests.reference`` (evalplus
    ``base_input``/``plus_input``: the reference is run once, in the sandbox, for the outputs);
    compared with ``tests.compare`` (``eq``, ``lcb``, ``allclose`` with ``tests.atol``);
@@ -29,6 +31,7 @@ from boundary_ray.verifiers.code_cases import (
     WRAPS,
     Case,
     cases_from_asserts,
+    cases_from_io_table,
 )
 from boundary_ray.verifiers.code_drivers import calls_driver, record_driver, record_test
 from boundary_ray.verifiers.code_plain import PlainDataError, decode
@@ -93,6 +96,9 @@ class Oracles:
         cases = cases_from_asserts(tests["test"])
         if cases is not None:
             return Oracle("asserts", tuple(cases), method)
+        table = cases_from_io_table(tests["test"], tests["entry_point"])
+        if table is not None:
+            return Oracle("io", tuple(table), method)
         if tests.get("inputs") is not None:
             return self._from_io(tests, method)
         if not tests.get("reference"):

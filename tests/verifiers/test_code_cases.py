@@ -175,3 +175,52 @@ def test_modes_io_reference_in_process_and_the_reference_runs_once() -> None:
     wrong = verifier.verify_one(row("def f(x):\n    return 3", test=prop))
     assert wrong.verdict == "wrong" and "[in_process:" in wrong.reason
     assert verifier.counters["mode:in_process"] == 2
+
+
+EVALPLUS_EXPORTED = """import numpy as np
+
+def is_floats(x) -> bool:
+    # check if it is float; List[float]; Tuple[float]
+    if isinstance(x, float):
+        return True
+    if isinstance(x, (list, tuple)) and x:
+        return all(isinstance(i, float) for i in x)
+    if isinstance(x, np.ndarray):
+        return x.dtype == np.float64 or x.dtype == np.float32
+    return False
+
+
+def assertion(out, exp, atol):
+    exact_match = out == exp
+
+    if atol == 0 and is_floats(exp):
+        atol = 1e-6
+    if not exact_match and atol != 0:
+        assert np.allclose(out, exp, rtol=1e-07, atol=atol)
+    else:
+        assert exact_match, f"out: {out}, exp: {exp}"
+
+
+def check(candidate):
+    inputs = [[1, 2], [0.1, 0.2]]
+    results = [3, 0.30000000000000004]
+    for i, (inp, exp) in enumerate(zip(inputs, results)):
+        assertion(candidate(*inp), exp, 0)
+"""
+
+
+def test_evalplus_exported_tables_are_io_cases_unless_the_oracle_is_special() -> None:
+    from boundary_ray.verifiers.code_cases import cases_from_io_table
+
+    cases = cases_from_io_table(EVALPLUS_EXPORTED, "add")
+    assert [(c.args, c.expected, c.compare, c.tol) for c in cases] == [
+        ((1, 2), 3, "allclose", (0.0,)),
+        ((0.1, 0.2), 0.30000000000000004, "allclose", (0.0,)),
+    ]
+    assert cases[1].matches(0.3) and not cases[1].matches(0.31)
+    special = EVALPLUS_EXPORTED.replace("exact_match = out == exp", "exact_match = True")
+    assert cases_from_io_table(special, "add") is None
+    mbpp = EVALPLUS_EXPORTED.replace("candidate(*inp)", "add(*inp)")  # MBPP+ names the function
+    assert len(cases_from_io_table(mbpp, "add")) == 2
+    extra = EVALPLUS_EXPORTED.replace("    results = [", "    print(1)\n    results = [")
+    assert cases_from_io_table(extra, "add") is None
