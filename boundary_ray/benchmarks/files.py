@@ -33,8 +33,8 @@ from boundary_ray.benchmarks.visual import (
     visual_rows,
 )
 from boundary_ray.errors import BoundaryError
+from boundary_ray.latex import last_boxed
 from boundary_ray.spec import BenchmarkSpec
-from boundary_ray.verifiers.answer_extraction import last_boxed
 
 Record = dict[str, Any]
 FIELD_COLUMNS = ("question", "answer", "problem_id", "images")  # what ``fields`` may map

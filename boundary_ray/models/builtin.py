@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boundary_ray.errors import BoundaryError
-from boundary_ray.settings import cache_dir
+from boundary_ray.settings import cache_dir, wheels_dir
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def _build(name: str, model: BuiltinModel, target: Path) -> None:
 
 def _download_wheels(requirements: tuple[str, ...], dest: Path) -> list[Path]:
     dest.mkdir(parents=True)
-    local = os.environ.get("BOUNDARY_RAY_WHEELS")  # a folder that already holds the wheels
+    local = wheels_dir()  # a folder that already holds the wheels
     cmd = [
         sys.executable,
         "-m",

@@ -11,20 +11,17 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from boundary_ray.settings import cpu_threads
+from boundary_ray.settings import cpu_kv_cache_gib, cpu_threads, cpu_threads_bind
 from boundary_ray.spec import EngineSpec
 
 
 def cpu_environment() -> dict[str, str]:
     """Environment the CPU engine needs, set before vLLM (and torch) are imported."""
-    threads = cpu_threads()
     return {
         "VLLM_ENABLE_V1_MULTIPROCESSING": "0",
-        "VLLM_CPU_KVCACHE_SPACE": os.environ.get("VLLM_CPU_KVCACHE_SPACE", "2"),
-        "VLLM_CPU_OMP_THREADS_BIND": os.environ.get(
-            "VLLM_CPU_OMP_THREADS_BIND", f"0-{threads - 1}"
-        ),
-        "OMP_NUM_THREADS": str(threads),  # Ray sets 1 for a num_cpus=1 actor
+        "VLLM_CPU_KVCACHE_SPACE": cpu_kv_cache_gib(),
+        "VLLM_CPU_OMP_THREADS_BIND": cpu_threads_bind(),
+        "OMP_NUM_THREADS": str(cpu_threads()),  # Ray sets 1 for a num_cpus=1 actor
         "TOKENIZERS_PARALLELISM": "false",
     }
 
@@ -34,8 +31,11 @@ def apply_cpu_environment() -> None:
     os.environ.update(cpu_environment())
 
 
-def engine_kwargs(engine: EngineSpec, model: str, device: str, seed: int) -> dict[str, Any]:
-    """Keyword arguments for ``vllm.LLM`` on ``device`` ('cpu' or 'cuda')."""
+def engine_kwargs(
+    engine: EngineSpec, model: str, device: str, seed: int, images: bool = False
+) -> dict[str, Any]:
+    """Keyword arguments for ``vllm.LLM`` on ``device`` ('cpu' or 'cuda'); ``images``: the
+    model gets image prompts (at most ``engine.images_per_prompt`` images each)."""
     kwargs: dict[str, Any] = {
         "model": model,
         "seed": seed,
@@ -44,6 +44,8 @@ def engine_kwargs(engine: EngineSpec, model: str, device: str, seed: int) -> dic
     }
     if engine.max_model_len is not None:
         kwargs["max_model_len"] = engine.max_model_len
+    if images:
+        kwargs["limit_mm_per_prompt"] = {"image": engine.images_per_prompt}
     if device == "cpu":
         kwargs.update(
             enforce_eager=True,

@@ -26,12 +26,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from boundary_ray.latex import BOX_RE as _BOX_RE
+from boundary_ray.latex import balanced as _balanced
+from boundary_ray.latex import last_boxed
 from boundary_ray.verifiers.math_text import THOUSANDS_RE, canonical, split_alternatives
 
 RULES = ("boxed", "answer_is", "hashes", "last_number")
 EXPLICIT_RULES = ("boxed", "answer_is", "hashes")
 
-_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _ANSWER_IS_RE = re.compile(
     r"(?:the\s+(?:final\s+)?answer\s+is|final\s+answer\s*:)\s*:?", re.IGNORECASE
 )
@@ -132,38 +134,6 @@ def _touch(text: str, first: _Claim, second: _Claim) -> bool:
     if len(_GAP_FILLER_RE.sub("", gap)) <= 3:
         return True  # only punctuation, space or a short word ("or", "and") between them
     return len(gap) <= _MAX_GAP and not _SENTENCE_END_RE.search(gap)
-
-
-def last_boxed(text: str) -> str | None:
-    """The content of the last complete ``\\boxed{...}``/``\\fbox{...}`` in ``text``, or None.
-
-    Braces are balanced; a box left open (a truncated response) does not count.
-    """
-    found = None
-    for match in _BOX_RE.finditer(text):
-        content = _balanced(text, match.end())
-        if content is not None:
-            found = content
-    return found.strip() if found is not None else None
-
-
-def _balanced(text: str, start: int) -> str | None:
-    """The text from ``start`` up to the brace that closes the one just before it."""
-    depth = 1
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":  # skip escaped characters such as \{ and \}
-            i += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start:i]
-        i += 1
-    return None
 
 
 def _box_claims(text: str) -> list[_Claim]:
