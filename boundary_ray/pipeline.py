@@ -10,20 +10,18 @@ missing ones, so an interrupted run, rerun, ends with every sample exactly once.
 from __future__ import annotations
 
 import json
-import logging
-import os
 import sys
 import time
-from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from boundary_ray.benchmarks import load_problems
-from boundary_ray.errors import BoundaryError
+from boundary_ray import schema
+from boundary_ray.benchmarks import DROPPED, load_problems
 from boundary_ray.lake.compact import check_compactable, compact_run
 from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
@@ -31,8 +29,11 @@ from boundary_ray.lake.plan import plan_requests, present_samples
 from boundary_ray.lake.problems import store_problems
 from boundary_ray.lake.writer import with_lake_writer, write_rows
 from boundary_ray.models import resolve_model_source
+from boundary_ray.models.fake import is_fake
+from boundary_ray.models.modality import check_modalities
 from boundary_ray.prompts import PromptBuilder
-from boundary_ray.sampler.vllm_sampler import REQUEST_COLUMNS
+from boundary_ray.ray_session import start_ray
+from boundary_ray.sampler.sampling import Sampling
 from boundary_ray.spec import ModelSpec, Spec, load_spec
 
 
@@ -44,10 +45,12 @@ def run_spec_file(
 
 
 def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
-    """Sample, verify and write every missing sample of ``spec``; returns the run's counters."""
+    """Sample, verify and write every missing sample of ``spec``; returns the run's id, the
+    lake's absolute location and per-model counters (as in the run manifest)."""
     spec = replace(spec, lake=absolute_lake(spec.lake))
     problems = {b.name: load_problems(b) for b in spec.benchmarks}  # bad input fails here, early
     sources = {m.name: resolve_model_source(m.source) for m in spec.models}
+    check_modalities(spec.models, sources, problems, spec.engine.images_per_prompt)
     if spec.lake_options.compact:
         check_compactable(spec.lake)  # an object-store lake fails now, not after sampling
     run_id = new_run_id()
@@ -55,6 +58,9 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     with manifest.guard():
         for name, rows in problems.items():
             store_problems(spec.lake, name, rows)
+        dropped = {b.name: DROPPED.get(b.name, {}) for b in spec.benchmarks if b.question_types}
+        if dropped:  # what the spec's question_types filtered out, by type: never silent
+            manifest.update(question_types_dropped=dropped)
         write_rows(spec.lake, "models", [_model_row(m, run_id) for m in spec.models])
         start_ray()
         jobs = [(m, sources[m.name]) for m in spec.models]
@@ -75,34 +81,7 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
                 spec.lake_options.compact_target_mb,
             )
     manifest.finish("done", counters=counters, **extra)
-    if progress:
-        _print_summary(spec, run_id)
-    return {"run_id": run_id, "counters": counters}
-
-
-def start_ray() -> None:
-    """Join ``RAY_ADDRESS`` (or the cluster a ``ray job submit`` runs in), else start a local one."""
-    import ray
-    from ray.data import DataContext
-
-    from boundary_ray.settings import ray_address, verbose, worker_env
-
-    if not ray.is_initialized():
-        if not verbose():  # Ray's core logs an ERROR line for every actor with stored arguments
-            os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
-        ray.init(
-            address=ray_address(),
-            runtime_env={"env_vars": worker_env()},
-            include_dashboard=False,
-            logging_level="INFO" if verbose() else "ERROR",
-            log_to_driver=verbose(),
-        )
-    if not verbose():
-        logging.getLogger("ray.data").setLevel(logging.ERROR)
-    ctx = DataContext.get_current()
-    ctx.enable_progress_bars = False
-    ctx.print_on_execution_start = False
-    ctx.verbose_stats_logs = False
+    return {"run_id": run_id, "lake": spec.lake, "counters": counters}
 
 
 def _model_row(model: ModelSpec, run_id: str) -> dict[str, Any]:
@@ -120,16 +99,33 @@ def _model_row(model: ModelSpec, run_id: str) -> dict[str, Any]:
 def build_requests(
     spec: Spec, run_id: str, model: ModelSpec, model_path: str, problems: dict[str, list[dict]]
 ) -> pa.Table:
-    """The plan for one model: a request per run of missing samples of every problem."""
-    from transformers import AutoTokenizer
+    """The whole plan for one model as one table (``iter_requests`` in one piece)."""
+    blocks = list(iter_requests(spec, run_id, model, model_path, problems, 1 << 30))
+    return pa.concat_tables(blocks) if blocks else schema.REQUESTS.empty_table()
 
-    tokenizer = AutoTokenizer.from_pretrained(model_path, revision=model.revision)
-    prompts = PromptBuilder(model.prompt, spec.prompts, tokenizer)
+
+def iter_requests(
+    spec: Spec,
+    run_id: str,
+    model: ModelSpec,
+    model_path: str,
+    problems: dict[str, list[dict]],
+    block_rows: int,
+) -> Iterator[pa.Table]:
+    """The plan for one model: a request per run of missing samples of every problem
+    (``schema.REQUESTS``: the planned columns, the problem's carried columns, the share), in
+    tables of ``block_rows`` requests made as they are consumed (never the whole plan at once)."""
+    prompts = _prompt_builder(spec, model, model_path, _has_images(problems))
+    fake = is_fake(model.source)  # no engine: the prompt carries no image placeholders
+
+    def images_in(problem: dict) -> int:
+        return 0 if fake else len(problem.get("images") or [])
+
+    sampling = spec.sampling_for(model)  # the spec's, with the model's overrides
     rows = []
     for bench in spec.benchmarks:
         by_id = {p["problem_id"]: p for p in problems[bench.name]}
         present = present_samples(spec.lake, model.name, bench.name)
-        sampling = spec.sampling_for(model)  # the spec's, with the model's overrides
         for req in plan_requests(by_id, present, sampling.n, sampling.seed, model.name, bench.name):
             problem = by_id[req.problem_id]
             rows.append(
@@ -138,63 +134,63 @@ def build_requests(
                     "benchmark": bench.name,
                     "problem_id": req.problem_id,
                     "run_id": run_id,
-                    "task": problem["task"],
-                    "question": problem["question"],
-                    "answer": problem.get("answer"),
-                    "tests": problem.get("tests"),
-                    "meta": problem.get("meta"),
-                    "prompt": prompts.render(problem["question"], problem["task"]),
+                    "prompt": prompts.render(
+                        problem["question"], problem["task"], images_in(problem)
+                    ),
+                    **{name: problem.get(name) for name in schema.CARRIED},
                     "first_idx": req.first_idx,
                     "n_new": req.n_new,
                     "seed": req.seed,
-                    "stop": list(spec.prompts.raw_stop) if model.prompt == "raw" else [],
                 }
             )
-    return pa.Table.from_pylist(rows, schema=REQUEST_COLUMNS)
+            if len(rows) == block_rows:
+                yield pa.Table.from_pylist(rows, schema=schema.REQUESTS)
+                rows = []
+    if rows:
+        yield pa.Table.from_pylist(rows, schema=schema.REQUESTS)
+
+
+def _has_images(problems: dict[str, list[dict]]) -> bool:
+    return any(row.get("images") for rows in problems.values() for row in rows)
+
+
+def _prompt_builder(
+    spec: Spec, model: ModelSpec, model_path: str, images: bool = False
+) -> PromptBuilder:
+    """The model's prompt renderer; a ``fake:`` model has no tokenizer and gets the raw one."""
+    if is_fake(model.source):
+        return PromptBuilder("raw", spec.prompts)
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_path, revision=model.revision)
+    processor = None
+    if images:  # a vision model's processor holds the chat template that places images
+        from transformers import AutoProcessor
+
+        processor = AutoProcessor.from_pretrained(model_path, revision=model.revision)
+    return PromptBuilder(model.prompt, spec.prompts, tokenizer, processor)
 
 
 def _sample_model(
     spec: Spec, run_id: str, model: ModelSpec, model_path: str, problems: dict, progress: bool
-) -> dict[str, int]:
+) -> dict[str, Any]:
     import ray.data
 
-    from boundary_ray.sampler.engine import engine_kwargs
-    from boundary_ray.sampler.placement import cluster_gpus, plan_placement
-    from boundary_ray.sampler.vllm_sampler import VLLMSampler
+    from boundary_ray.sampler.stage import add_engine_stage, drain
     from boundary_ray.verifiers.router import TaskVerifier
 
-    requests = build_requests(spec, run_id, model, model_path, problems)
-    wanted = sum(requests.column("n_new").to_pylist())
+    batch = spec.engine.batch_size
+    refs, wanted = [], 0  # the plan goes to the object store block by block: the driver keeps refs
+    for block in iter_requests(spec, run_id, model, model_path, problems, batch):
+        wanted += sum(block.column("n_new").to_pylist())
+        refs.append(ray.put(block))
     if wanted == 0:
         if progress:
             print(f"{model.name}: every sample is already in the lake", file=sys.stderr)
-        return {"samples": 0, "correct": 0, "errors": 0, "tokens": 0, "sampling_wall_s": 0.0}
-    placement = plan_placement(spec.engine, cluster_gpus())
-    batch = spec.engine.batch_size
-    blocks = [requests.slice(i, batch) for i in range(0, requests.num_rows, batch)]
-    model_sampling = spec.sampling_for(model)
-    sampling = {k: v for k, v in asdict(model_sampling).items() if k not in ("n", "seed")}
-    ds = ray.data.from_arrow(blocks)
-    ds = ds.map_batches(
-        VLLMSampler,
-        fn_constructor_kwargs={
-            "llm_kwargs": engine_kwargs(
-                spec.engine, model_path, placement.device, model_sampling.seed
-            ),
-            "sampling": sampling,
-            "device": placement.device,
-        },
-        batch_size=batch,
-        batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(
-            size=placement.replicas,
-            # several batches share one engine: each thread submits to the engine loop
-            max_tasks_in_flight_per_actor=spec.engine.in_flight,
-            max_concurrent_calls_per_actor=spec.engine.in_flight,
-            enable_true_multi_threading=True,
-        ),
-        **placement.remote_args,
-    )
+        return _counters({})
+    sampler, kwargs, placement = _sampler_stage(spec, model, model_path, _has_images(problems))
+    ds = ray.data.from_arrow_refs(refs)
+    ds = add_engine_stage(ds, sampler, kwargs, placement, batch, spec.engine.in_flight)
     ds = ds.map_batches(
         TaskVerifier,
         fn_constructor_kwargs={
@@ -206,47 +202,55 @@ def _sample_model(
         compute=ray.data.ActorPoolStrategy(size=spec.verify.workers),
         num_cpus=0.5,
     )
-    ds = with_lake_writer(ds, spec.lake, "samples")
+    # the problem fields the sampler and the verifier read are not sample columns: dropped here
+    ds = with_lake_writer(ds, spec.lake, "samples", drop=schema.CARRIED)
     try:
-        return _drain(ds, wanted, model.name, progress)
+        return _counters(drain(ds, wanted, model.name, progress))
     finally:
         placement.release()  # placement groups of tensor-parallel engines (none otherwise)
 
 
-def _drain(ds: Any, wanted: int, label: str, progress: bool) -> dict[str, int]:
-    """Run the pipeline, counting what the writer reports; a live bar shows samples/s."""
-    from tqdm import tqdm
+def _sampler_stage(
+    spec: Spec, model: ModelSpec, model_path: str, images: bool = False
+) -> tuple[type, dict, Any]:
+    """The sampler class for ``model`` (vLLM, or the fake engine of a ``fake:`` source), its
+    constructor arguments and where its actors go."""
+    from boundary_ray.sampler.placement import cluster_gpus, fake_placement, plan_placement
 
-    totals: Counter[str] = Counter()
-    ready_at = float("inf")  # when the first engine could sample: excludes engine start
-    bar = tqdm(total=wanted, unit="sample", desc=label, disable=not progress, dynamic_ncols=True)
-    for summary in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-        for row in summary.to_pylist():
-            ready_at = min(ready_at, row.pop("engine_ready_at") or ready_at)
-            if progress:  # samples/s counted from engine ready, not engine start
-                bar.start_t = max(bar.start_t, ready_at)
-            totals.update({k: int(v) for k, v in row.items()})
-            bar.update(int(row["rows"]))
-        elapsed = max(time.time() - ready_at, 1e-9)
-        bar.set_postfix(
-            correct=f"{totals['correct'] / max(totals['rows'], 1):.1%}",
-            tok_s=f"{totals['tokens'] / elapsed:.0f}",
+    sampling = Sampling.for_model(spec, model)
+    if is_fake(model.source):
+        from boundary_ray.sampler.fake_sampler import FakeSampler
+
+        return (
+            FakeSampler,
+            {"source": model.source, "sampling": sampling},
+            fake_placement(spec.engine),
         )
-    bar.close()
-    if totals["rows"] != wanted:
-        raise BoundaryError(f"{label}: wrote {totals['rows']} samples, planned {wanted}")
-    return {
-        "samples": totals["rows"],
-        "correct": totals["correct"],
-        "errors": totals["errors"],
-        "tokens": totals["tokens"],
-        "sampling_wall_s": round(time.time() - ready_at, 3),
+    from boundary_ray.sampler.engine import engine_kwargs
+    from boundary_ray.sampler.vllm_sampler import VLLMSampler
+
+    placement = plan_placement(spec.engine, cluster_gpus())
+    seed = spec.sampling_for(model).seed
+    kwargs = {
+        "llm_kwargs": engine_kwargs(spec.engine, model_path, placement.device, seed, images),
+        "sampling": sampling,
+        "device": placement.device,
     }
+    if images:  # the actor reads and decodes the requests' images from the lake
+        kwargs.update(lake=spec.lake, max_image_pixels=spec.engine.max_image_pixels)
+    return VLLMSampler, kwargs, placement
 
 
-def _print_summary(spec: Spec, run_id: str) -> None:
-    print(f"\nrun {run_id} done; lake: {spec.lake}")
-    from boundary_ray.analysis import run_query
-    from boundary_ray.formatting import format_table
-
-    print(format_table(run_query("pass_at_k", spec.lake, {}), "table", None))
+def _counters(totals: dict[str, Any]) -> dict[str, Any]:
+    """One model's counters for the run manifest, from the drained writer summaries."""
+    ready_at = totals.get("engine_ready_at")
+    return {
+        "samples": totals.get("rows", 0),
+        "correct": totals.get("correct", 0),
+        "errors": totals.get("errors", 0),
+        "tokens": totals.get("tokens", 0),
+        "truncated": totals.get("truncated", 0),  # finish_reason 'length'
+        "code_in_process": totals.get("code_in_process", 0),  # weaker code checks (issue 19)
+        "verdicts": {v: totals.get(f"verdict:{v}", 0) for v in schema.VERDICTS},
+        "sampling_wall_s": round(time.time() - ready_at, 3) if ready_at else 0.0,
+    }

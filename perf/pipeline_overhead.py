@@ -6,7 +6,7 @@ pipeline side runs the whole Ray Data pipeline (sampling, math verification and 
 is timed from the moment its engine was ready to the last file written, so engine start is
 excluded on both sides. Each side runs in its own process.
 
-    python benchmarks/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160
+    python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160
 """
 
 from __future__ import annotations
@@ -40,13 +40,11 @@ def make_spec(args: argparse.Namespace, lake: str):
 
 def run_bare(args: argparse.Namespace) -> dict:
     """One ``LLM.generate`` over every planned request; engine start not timed."""
-    from dataclasses import asdict
-
     from boundary_ray.benchmarks import load_problems
     from boundary_ray.models import resolve_model_source
     from boundary_ray.pipeline import build_requests
     from boundary_ray.sampler.engine import apply_cpu_environment, engine_kwargs
-    from boundary_ray.sampler.vllm_sampler import sampling_params
+    from boundary_ray.sampler.sampling import Sampling, vllm_sampling_params
 
     with tempfile.TemporaryDirectory() as lake:
         spec = make_spec(args, lake)
@@ -58,8 +56,8 @@ def run_bare(args: argparse.Namespace) -> dict:
     from vllm import LLM
 
     llm = LLM(**engine_kwargs(spec.engine, path, "cpu", spec.sampling.seed))
-    sampling = asdict(spec.sampling)
-    params = [sampling_params(r, sampling) for r in requests]
+    sampling = Sampling.for_model(spec, model)
+    params = [vllm_sampling_params(sampling, r["n_new"], r["seed"]) for r in requests]
     start = time.perf_counter()
     outputs = llm.generate([r["prompt"] for r in requests], params, use_tqdm=False)
     wall = time.perf_counter() - start

@@ -23,7 +23,7 @@ from boundary_ray.spec import EngineSpec
 class Placement:
     """The resolved device, replica count and per-actor Ray arguments for one model's engines."""
 
-    device: str  # the vLLM build to use: 'cpu' or 'cuda'
+    device: str  # the vLLM build to use: 'cpu' or 'cuda' ('fake': no vLLM)
     uses_gpus: bool  # whether actors claim GPUs from Ray
     replicas: int
     remote_args: dict[str, Any]  # passed to map_batches (num_cpus / num_gpus / ray_remote_args_fn)
@@ -71,6 +71,11 @@ def plan_placement(engine: EngineSpec, gpus: int) -> Placement:
         replicas = engine.replicas or 1
         remote_args = {"num_cpus": 1}
     return Placement(device, uses_gpus, replicas, remote_args)
+
+
+def fake_placement(engine: EngineSpec) -> Placement:
+    """Placement of ``fake:`` engines (``sampler/fake_sampler.py``): half a CPU each, no GPU."""
+    return Placement("fake", False, engine.replicas or 1, {"num_cpus": 0.5})
 
 
 class StrictPackGroups:

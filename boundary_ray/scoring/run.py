@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
@@ -27,22 +28,10 @@ from boundary_ray.lake.reader import read_table
 from boundary_ray.lake.writer import with_lake_writer
 from boundary_ray.models import resolve_model_source
 from boundary_ray.prompts import PromptBuilder
+from boundary_ray.ray_session import start_ray
 from boundary_ray.scoring.select import select_responses, selected_partitions
 from boundary_ray.spec import ModelSpec, Spec, load_spec
 
-REQUEST_SCHEMA = pa.schema(
-    [
-        ("scorer", pa.string()),
-        ("model", pa.string()),
-        ("benchmark", pa.string()),
-        ("problem_id", pa.string()),
-        ("sample_idx", pa.int32()),
-        ("run_id", pa.string()),
-        ("prompt", pa.string()),  # the scorer's rendering of the problem
-        ("response", pa.string()),
-        ("reason", pa.string()),  # set: report the row as an error without scoring it
-    ]
-)
 STATUSES = ("ok", "too_long", "error")
 
 
@@ -99,7 +88,7 @@ def build_score_requests(spec: Spec, run_id: str, scorer: ModelSpec, scorer_path
                 "reason": resp["reason"],
             }
         )
-    return pa.Table.from_pylist(rows, schema=REQUEST_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=schema.SCORE_REQUESTS)
 
 
 def _score_with(
@@ -107,9 +96,9 @@ def _score_with(
 ) -> dict[str, Any]:
     import ray.data
 
-    from boundary_ray.pipeline import start_ray
     from boundary_ray.sampler.engine import engine_kwargs
     from boundary_ray.sampler.placement import cluster_gpus, plan_placement
+    from boundary_ray.sampler.stage import add_engine_stage, drain
     from boundary_ray.scoring.vllm_scorer import VLLMScorer
 
     requests = build_score_requests(spec, run_id, scorer, scorer_path)
@@ -123,23 +112,15 @@ def _score_with(
     placement = plan_placement(spec.engine, cluster_gpus())
     batch = spec.engine.batch_size
     blocks = [requests.slice(i, batch) for i in range(0, wanted, batch)]
+    kwargs = {
+        "llm_kwargs": engine_kwargs(spec.engine, scorer_path, placement.device, spec.sampling.seed),
+        "device": placement.device,
+    }
     ds = ray.data.from_arrow(blocks)
-    ds = ds.map_batches(
-        VLLMScorer,
-        fn_constructor_kwargs={
-            "llm_kwargs": engine_kwargs(
-                spec.engine, scorer_path, placement.device, spec.sampling.seed
-            ),
-            "device": placement.device,
-        },
-        batch_size=batch,
-        batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=placement.replicas),
-        **placement.remote_args,
-    )
+    ds = add_engine_stage(ds, VLLMScorer, kwargs, placement, batch, spec.engine.in_flight)
     ds = with_lake_writer(ds, spec.lake, "scores")
     try:
-        _drain(ds, wanted, scorer.name, progress)
+        drain(ds, wanted, f"score:{scorer.name}", progress, unit="response")
     finally:
         placement.release()  # placement groups of tensor-parallel engines (none otherwise)
     counters = _run_counters(spec.lake, scorer.name, run_id)
@@ -147,27 +128,6 @@ def _score_with(
         raise BoundaryError(f"{scorer.name}: wrote {counters['scored']} scores, planned {wanted}")
     counters["seconds"] = round(time.perf_counter() - start, 2)
     return counters
-
-
-def _drain(ds: Any, wanted: int, label: str, progress: bool) -> None:
-    """Run the pipeline; a live bar shows responses and scored tokens per second."""
-    from tqdm import tqdm
-
-    tokens = 0
-    bar = tqdm(
-        total=wanted,
-        unit="response",
-        desc=f"score:{label}",
-        disable=not progress,
-        dynamic_ncols=True,
-    )
-    start = time.perf_counter()
-    for summary in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-        for row in summary.to_pylist():
-            tokens += int(row["tokens"])
-            bar.update(int(row["rows"]))
-        bar.set_postfix(tok_s=f"{tokens / (time.perf_counter() - start):.0f}")
-    bar.close()
 
 
 def _run_counters(lake: str, scorer: str, run_id: str) -> dict[str, Any]:

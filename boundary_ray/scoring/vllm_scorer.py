@@ -12,40 +12,68 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pyarrow as pa
-
 from boundary_ray import schema
+from boundary_ray.sampler.stage import EngineStage
 
-KEY_COLUMNS = ("scorer", "model", "benchmark", "problem_id", "sample_idx", "run_id")
+# what a scores row copies from its request: its key and this run
+COPIED = (*schema.KEYS["scores"], "run_id")
 REASON_CHARS = 300
 
 
-class VLLMScorer:
-    """Callable class for ``Dataset.map_batches``: responses in, one ``scores`` row each out."""
+class VLLMScorer(EngineStage):
+    """Callable class for ``Dataset.map_batches``: responses in, one ``scores`` row each out.
+
+    Each response is its own engine request (all of a batch in flight at once), so an engine
+    error marks only its own row."""
+
+    output_schema = schema.SCORES
 
     def __init__(self, llm_kwargs: dict[str, Any], device: str) -> None:
-        from boundary_ray.orphan_guard import exit_when_orphaned
+        self.llm_kwargs = llm_kwargs
+        super().__init__(device)
 
-        exit_when_orphaned()  # end this engine if its Ray node dies under it
-        if device == "cpu":
-            from boundary_ray.sampler.engine import apply_cpu_environment
-
-            apply_cpu_environment()
+    def start_engine(self) -> Any:
         from vllm import LLM
 
-        self.llm = LLM(**llm_kwargs)
+        self.llm = LLM(**self.llm_kwargs)
         self.tokenizer = self.llm.get_tokenizer()
         self.max_model_len = int(self.llm.model_config.max_model_len)
+        return self.llm.llm_engine
 
-    def __call__(self, batch: pa.Table) -> pa.Table:
-        results = [self._prepare(row) for row in batch.to_pylist()]
-        self._score([r for r in results if r["status"] is None])
-        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in results]
-        return pa.Table.from_pylist(rows, schema=schema.SCORES)
+    def request(self, row: dict[str, Any]) -> tuple[Any, Any] | None:
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+        from vllm.sampling_params import RequestOutputKind
+
+        row["_result"] = result = self._prepare(row)
+        if result["status"] is not None:
+            return None
+        params = SamplingParams(
+            max_tokens=1,
+            prompt_logprobs=0,
+            temperature=0.0,
+            detokenize=False,
+            output_kind=RequestOutputKind.FINAL_ONLY,
+        )
+        return TokensPrompt(prompt_token_ids=result["_ids"]), params
+
+    def emit(
+        self, row: dict[str, Any], output: Any, error: BaseException | None, out: dict[str, list]
+    ) -> None:
+        result = row["_result"]
+        if error is not None:
+            _fail(result, error)
+        elif output is not None:
+            try:
+                self._fill(result, output)
+            except Exception as exc:
+                _fail(result, exc)
+        for name in self.output_schema.names:
+            out[name].append(result.get(name))
 
     def _prepare(self, row: dict[str, Any]) -> dict[str, Any]:
         """The output row, with ``status`` already set where the row cannot go to the engine."""
-        result = {k: row[k] for k in KEY_COLUMNS}
+        result = {k: row[k] for k in COPIED}
         result.update(
             response_tokens=None, logprob_sum=None, perplexity=None, status=None, reason=None
         )
@@ -65,35 +93,6 @@ class VLLMScorer:
                 f"max_model_len {self.max_model_len} fits at most {self.max_model_len - 1}",
             }
         return {**result, "_ids": prompt_ids + response_ids, "_start": len(prompt_ids)}
-
-    def _score(self, todo: list[dict[str, Any]]) -> None:
-        """Fill ``logprob_sum``/``perplexity``/``status`` of ``todo``: the whole batch in one engine
-        call, or (when that call fails) one call per row, so an error marks only its own row."""
-        if not todo:
-            return
-        try:
-            outputs = self._generate([r["_ids"] for r in todo])
-        except Exception:
-            for row in todo:
-                try:
-                    (output,) = self._generate([row["_ids"]])
-                    self._fill(row, output)
-                except Exception as exc:
-                    _fail(row, exc)
-            return
-        for row, output in zip(todo, outputs, strict=True):
-            try:
-                self._fill(row, output)
-            except Exception as exc:
-                _fail(row, exc)
-
-    def _generate(self, ids: list[list[int]]) -> list[Any]:
-        from vllm import SamplingParams
-        from vllm.inputs import TokensPrompt
-
-        params = SamplingParams(max_tokens=1, prompt_logprobs=0, temperature=0.0, detokenize=False)
-        prompts = [TokensPrompt(prompt_token_ids=seq) for seq in ids]
-        return self.llm.generate(prompts, params, use_tqdm=False)
 
     @staticmethod
     def _fill(row: dict[str, Any], output: Any) -> None:

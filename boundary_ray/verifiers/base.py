@@ -14,20 +14,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from boundary_ray.schema import SAMPLES, VERDICTS
+from boundary_ray.schema import VERDICT_COLUMNS, VERDICTS
 
-VERDICT_COLUMNS = pa.schema(
-    [
-        ("extracted_answer", pa.string()),
-        ("answer_rule", pa.string()),
-        ("correct", pa.bool_()),
-        ("verdict", pa.string()),
-        ("verdict_reason", pa.string()),
-        ("verify_ms", pa.float64()),
-        SAMPLES.field("process_verdict"),
-        SAMPLES.field("process_reason"),
-    ]
-)
+# Verdict fields stored under another column name; every other field of ``Verdict`` is stored
+# in the samples column of its own name (declared in schema.SAMPLES), ``correct`` and
+# ``verify_ms`` are filled by the base class, and a declared column no field fills is null.
+FIELD_OF_COLUMN = {"verdict_reason": "reason"}
 
 
 @dataclass(frozen=True)
@@ -77,14 +69,12 @@ class Verifier:
         columns: dict[str, list] = {name: [] for name in VERDICT_COLUMNS.names}
         for row in batch.to_pylist():
             verdict, elapsed_ms = self.judge(row)
-            columns["extracted_answer"].append(verdict.extracted_answer)
-            columns["answer_rule"].append(verdict.answer_rule)
-            columns["correct"].append(verdict.correct)
-            columns["verdict"].append(verdict.verdict)
-            columns["verdict_reason"].append(verdict.reason)
-            columns["verify_ms"].append(elapsed_ms)
-            columns["process_verdict"].append(verdict.process_verdict)
-            columns["process_reason"].append(verdict.process_reason)
+            filled = {"correct": verdict.correct, "verify_ms": elapsed_ms}
+            for name, values in columns.items():
+                if name in filled:
+                    values.append(filled[name])
+                else:
+                    values.append(getattr(verdict, FIELD_OF_COLUMN.get(name, name), None))
         for name, values in columns.items():
             array = pa.array(values, type=VERDICT_COLUMNS.field(name).type)
             if name in batch.column_names:

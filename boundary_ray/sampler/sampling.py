@@ -1,0 +1,49 @@
+"""The sampling settings of one model's requests, typed and built once, and the one place that
+turns them (with a request's ``n`` and ``seed``) into vLLM ``SamplingParams``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from boundary_ray.spec import ModelSpec, Spec
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """What every request of one model samples with; ``n`` and ``seed`` are per request."""
+
+    temperature: float
+    top_p: float
+    max_tokens: int
+    stop: tuple[str, ...] = ()  # e.g. a base model starting the next question
+
+    @classmethod
+    def for_model(cls, spec: Spec, model: ModelSpec) -> Sampling:
+        """The model's sampling (``spec.sampling`` with its overrides), with the raw template's
+        stop strings for a ``prompt: raw`` model."""
+        sampling = spec.sampling_for(model)
+        return cls(
+            temperature=sampling.temperature,
+            top_p=sampling.top_p,
+            max_tokens=sampling.max_tokens,
+            stop=tuple(spec.prompts.raw_stop) if model.prompt == "raw" else (),
+        )
+
+
+def vllm_sampling_params(sampling: Sampling, n: int, seed: int) -> Any:
+    """vLLM ``SamplingParams`` for one request: ``n`` samples, child ``i`` seeded ``seed + i``."""
+    from vllm import SamplingParams
+    from vllm.sampling_params import RequestOutputKind
+
+    return SamplingParams(
+        n=int(n),
+        seed=int(seed),
+        temperature=sampling.temperature,
+        top_p=sampling.top_p,
+        max_tokens=sampling.max_tokens,
+        logprobs=0,  # the sampled token's logprob -> a cumulative logprob per sample
+        stop=list(sampling.stop) or None,
+        # all n samples in one output once every one has finished (as LLM.generate sets it)
+        output_kind=RequestOutputKind.FINAL_ONLY,
+    )
