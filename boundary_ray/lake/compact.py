@@ -57,7 +57,6 @@ from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.filesystem import is_local
 from boundary_ray.lake.locks import CONTROL_DIR, lock_path, partition_lock
-from boundary_ray.lake.writer import KEY_COLUMNS
 
 DEFAULT_TARGET_MB = 128.0
 Step = Callable[[str], None]  # called with a step name; tests SIGKILL the process there
@@ -196,7 +195,7 @@ def compact_partition(
 def _merge(table: str, sources: list[Path], out: Path, target_bytes: int, step: Step) -> int:
     """Write the rows of ``sources`` into ``out`` as sorted files of about ``target_bytes``."""
     body = schema.file_schema(table)
-    keys = [(k, "ascending") for k in KEY_COLUMNS[table] if k in body.names]
+    keys = [(k, "ascending") for k in schema.KEYS[table] if k in body.names]
     expected = 0
     written = 0
     for chunk in _chunks(sources, body, target_bytes):

@@ -25,8 +25,6 @@ from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.filesystem import open_lake
 from boundary_ray.lake.locks import lock_path, partition_lock
 
-KEY_COLUMNS = schema.KEYS  # declared once, in schema.py
-
 
 def write_rows(lake: str, table: str, rows: Iterable[Mapping[str, Any]]) -> list[str]:
     """Write plain dict rows to ``table``; returns file paths.
@@ -200,7 +198,7 @@ def _split_by_partition(data: pa.Table, partitions: tuple[str, ...]):
 def _content_name(table: str, part: pa.Table) -> str:
     """A name fixed by the rows' keys: rewriting the same rows overwrites the same file."""
     digest = hashlib.sha1(table.encode())
-    keys = KEY_COLUMNS[table]
+    keys = schema.KEYS[table]
     rows = sorted(
         map(tuple, zip(*(part.column(k).to_pylist() for k in keys), strict=True)), key=repr
     )

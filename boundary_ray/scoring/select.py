@@ -10,7 +10,8 @@ from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.reader import partition_values, read_table
 from boundary_ray.spec import ScoreSpec
 
-SAMPLE_COLUMNS = ["problem_id", "sample_idx", "response", "correct"]
+# the samples columns the selection reads (the key of each partition comes from its path)
+SELECTED = ["problem_id", "sample_idx", "response", "correct"]
 
 
 def sample_partitions(lake: str) -> list[tuple[str, str]]:
@@ -53,7 +54,7 @@ def select_responses(lake: str, score: ScoreSpec, scorer: str) -> list[dict[str,
     """
     rows: list[dict[str, Any]] = []
     for model, bench in selected_partitions(lake, score):
-        samples = read_table(lake, "samples", {"model": model, "benchmark": bench}, SAMPLE_COLUMNS)
+        samples = read_table(lake, "samples", {"model": model, "benchmark": bench}, SELECTED)
         chosen = _cap(_filter(samples.to_pylist(), score.correct_only), score.max_per_problem)
         done = scored_keys(lake, scorer, model, bench)
         todo = [s for s in chosen if (s["problem_id"], s["sample_idx"]) not in done]
