@@ -10,6 +10,7 @@ come out with ``status`` 'too_long' or 'error' and a ``reason``; none is dropped
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 from boundary_ray import schema
@@ -30,6 +31,7 @@ class VLLMScorer(EngineStage):
 
     def __init__(self, llm_kwargs: dict[str, Any], device: str) -> None:
         self.llm_kwargs = llm_kwargs
+        self.tokenizing = threading.Lock()
         super().__init__(device)
 
     def start_engine(self) -> Any:
@@ -45,7 +47,8 @@ class VLLMScorer(EngineStage):
         from vllm.inputs import TokensPrompt
         from vllm.sampling_params import RequestOutputKind
 
-        row["_result"] = result = self._prepare(row)
+        with self.tokenizing:  # in-flight batches call this from their own threads
+            row["_result"] = result = self._prepare(row)
         if result["status"] is not None:
             return None
         params = SamplingParams(
