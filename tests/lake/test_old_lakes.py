@@ -140,9 +140,13 @@ def test_views_sql_alone_reads_an_old_lake(v1_lake: Path) -> None:
 
 def test_views_declare_every_column_of_schema_py(tmp_path: Path) -> None:
     """Files holding only their keys still give every declared column, typed: the typed empty
-    relation of each view in views.sql lists exactly the columns of schema.py."""
+    relation of each table view in views.sql lists exactly the columns of schema.py (tables
+    that queries read another way, such as the outcomes cache, have no view there)."""
     lake = tmp_path / "lake"
-    for table in schema.TABLES:
+    views = (queries_dir() / "views.sql").read_text()
+    tables = [t for t in schema.TABLES if t in analysis.VIEW_NAME_RE.findall(views)]
+    assert {"problems", "models", "samples", "scores"} <= set(tables)
+    for table in tables:
         parts = [f"{c}=x" for c in schema.PARTITIONS[table]]
         folder = lake.joinpath(table, *parts)
         folder.mkdir(parents=True)
@@ -152,8 +156,9 @@ def test_views_declare_every_column_of_schema_py(tmp_path: Path) -> None:
     con.execute("set variable lake = ?", [str(lake)])
     for statement in con.extract_statements((queries_dir() / "views.sql").read_text()):
         con.execute(statement.query)
-    for table, expected in schema.TABLES.items():
-        assert con.sql(f"select * from {table}").to_arrow_table().schema == expected, table
+    for table in tables:
+        got = con.sql(f"select * from {table}").to_arrow_table().schema
+        assert got == schema.TABLES[table], table
 
 
 def test_a_mixed_old_and_new_lake_answers(v1_lake: Path) -> None:
