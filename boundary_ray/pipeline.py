@@ -1,6 +1,7 @@
 """``boundary run``: one Ray Data pipeline per model.
 
-    problem requests ──► map_batches(VLLMSampler, engine actors) ──► map_batches(TaskVerifier, CPU)
+    problem requests ──► map_batches(VLLMSampler | FakeSampler, engine actors, sampler/stage.py)
+                     ──► map_batches(TaskVerifier, CPU)
                      ──► map_batches(ParquetLakeWriter) ──► progress on the driver
 
 Before sampling, the plan reads which samples the lake already holds and asks only for the

@@ -104,9 +104,9 @@ class FakeEngine:
 class FakeSampler(Sampler):
     """Callable class for ``Dataset.map_batches``: ``VLLMSampler``'s interface on ``FakeEngine``."""
 
-    def __init__(self, source: str, sampling: Sampling, device: str = "cpu") -> None:
+    def __init__(self, source: str, sampling: Sampling, device: str = "fake") -> None:
         self.source = FakeSource.parse(source)
-        super().__init__(sampling, device)
+        super().__init__(sampling, device)  # 'fake': no CPU engine environment to set
 
     def start_engine(self) -> FakeEngine:
         return FakeEngine(self.source)

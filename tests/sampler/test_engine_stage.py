@@ -16,7 +16,7 @@ from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.reader import read_table
 from boundary_ray.lake.writer import ParquetLakeWriter, write_rows
-from boundary_ray.sampler.fake_sampler import FakeEngine, FakeSampler
+from boundary_ray.sampler.fake_sampler import FakeEngine, FakeParams, FakeSampler
 from boundary_ray.sampler.stage import EngineStage, drain
 from boundary_ray.verifiers.router import TaskVerifier
 
@@ -69,7 +69,7 @@ class EchoStage(EngineStage):
     def request(self, row: dict[str, Any]) -> tuple[Any, Any] | None:
         if row["problem_id"] == "skip":
             return None
-        return row["prompt"], FakeSampler.params(self, row)
+        return row["prompt"], FakeParams(int(row["n_new"]), row["problem_id"], 0, "1", "math", 8)
 
     def emit(self, row, output, error, out) -> None:
         out["problem_id"].append(row["problem_id"])
@@ -77,9 +77,7 @@ class EchoStage(EngineStage):
 
 
 def test_an_engine_error_reaches_only_its_own_row() -> None:
-    stage = EchoStage.__new__(EchoStage)
-    stage.sampling = SAMPLING
-    EngineStage.__init__(stage, device="fake")
+    stage = EchoStage(device="fake")
     table = requests(3, 2).to_pylist()
     table[1]["n_new"] = 0  # the fake engine refuses it, as vLLM refuses a bad request
     table[2]["problem_id"] = "skip"
