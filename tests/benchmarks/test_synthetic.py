@@ -325,7 +325,7 @@ def test_defaults_and_dispatch_through_load_problems():
         ("synthetic:arith?distractors=-0.5", {}, "distractors: must be in 0.0..2.0"),
         ("synthetic:arith", {"distractors": "lots"}, "options.distractors: expected a number"),
         ("synthetic:arith?ops=20&distractors=1", {}, "distractors: too many quantities for ops=20"),
-        ("synthetic:arith?style=poem", {}, "style: expected one of story, equations, got 'poem'"),
+        ("synthetic:arith?style=poem", {}, "style: expected one of story, equations, expression, got 'poem'"),
     ],
 )
 def test_bad_params_name_the_key(source, options, message):
@@ -380,3 +380,50 @@ def test_equations_state_the_same_graph_as_the_story():
         assert asked == meta["steps"][-1]["subject"]
         assert all(step["text"] in row["question"] for step in meta["steps"])
         assert len(row["question"]) < len(plain["question"])
+
+
+# --- the expression style -----------------------------------------------------------------------
+
+
+def evaluate(expression: str) -> int:
+    """An arithmetic expression of integers, + - * and parentheses, evaluated by walking its
+    syntax tree (nothing else is allowed)."""
+    import ast
+
+    ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}
+
+    def walk(node: ast.AST) -> int:
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        assert isinstance(node, ast.BinOp) and type(node.op) in ops, ast.dump(node)
+        return ops[type(node.op)](walk(node.left), walk(node.right))
+
+    return walk(ast.parse(expression, mode="eval").body)
+
+
+@pytest.mark.parametrize("mod", [None, 7, 11])
+def test_expressions_evaluate_to_the_answer(mod):
+    source = "synthetic:arith?ops=1-8&per_op=60&seed=2&distractors=0&style=expression"
+    rows = _load(source + (f"&mod={mod}" if mod else ""))
+    story = _load(source.replace("&style=expression", "") + (f"&mod={mod}" if mod else ""))
+    for row, plain in zip(rows, story, strict=True):
+        meta = json.loads(row["meta"])
+        assert (meta["style"], meta["template"]) == ("expression", "expression")
+        assert row["answer"] == plain["answer"]  # the same graph, worded otherwise
+        if mod is None:
+            expression = re.fullmatch(r"What is (.+)\?", row["question"]).group(1)
+            assert str(evaluate(expression)) == row["answer"], row["question"]
+        else:
+            match = re.fullmatch(
+                rf"What is \((.+)\) modulo {mod}\? Give the remainder, from 0 to {mod - 1}\.",
+                row["question"],
+            )
+            assert str(evaluate(match.group(1)) % mod) == row["answer"], row["question"]
+        # every operation of the graph is written at least once
+        operators = len(re.findall(r" [-+*] ", row["question"]))
+        assert operators >= meta["ops"]
+
+
+def test_an_expression_has_no_distractors():
+    with pytest.raises(BoundaryError, match="style: an expression has no room for distractors"):
+        _load("synthetic:arith?ops=2&style=expression&distractors=0.5")

@@ -17,7 +17,12 @@ from typing import Any
 
 from boundary_ray.benchmarks.synthetic.graph import Quantity, build_graph
 from boundary_ray.benchmarks.synthetic.params import SyntheticParams, parse_params
-from boundary_ray.benchmarks.synthetic.render import Story, render, render_equations
+from boundary_ray.benchmarks.synthetic.render import (
+    Story,
+    render,
+    render_equations,
+    render_expression,
+)
 from boundary_ray.benchmarks.synthetic.templates import DOMAINS
 from boundary_ray.spec import BenchmarkSpec
 
@@ -47,6 +52,9 @@ def generate_problem(params: SyntheticParams, ops: int, index: int) -> dict[str,
     if params.style == "equations":
         story = render_equations(graph, rng, params.mod)
         template = "equations"
+    elif params.style == "expression":
+        story = render_expression(graph, params.mod)
+        template = "expression"
     else:
         story = render(graph, domain, rng, params.mod)
         template = domain.name

@@ -24,8 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "style": "story",
 }
 # story: a word problem in one of the templates; equations: the same graph as bare equations
-# over letters ("b = a + 3. What is b?"), fewer words for models too small to read a story
-STYLES = ("story", "equations")
+# over letters ("b = a + 3. What is the value of b?"); expression: one arithmetic expression
+# ("What is 7 + 5 - 3?", no distractors): fewer words, for models too small to read a story
+STYLES = ("story", "equations", "expression")
 MAX_OPS = 20
 MAX_PER_OP = 100_000
 MAX_DISTRACTORS = 2.0
@@ -83,6 +84,10 @@ def parse_params(bench: BenchmarkSpec) -> SyntheticParams:
         style=_style(*values["style"]),
     )
     _check_subjects(params, values["distractors"][1])
+    if params.style == "expression" and params.distractors:
+        raise BoundaryError(
+            f"{values['style'][1]}: an expression has no room for distractors (set distractors=0)"
+        )
     return params
 
 

@@ -89,6 +89,42 @@ def render_equations(graph: Graph, rng: random.Random, mod: int | None = None) -
     return Story(" ".join(parts), sentences, subjects, "")
 
 
+def render_expression(graph: Graph, mod: int | None = None) -> Story:
+    """Word ``graph`` as one arithmetic expression for the asked quantity ("What is 7 + 5 - 3?"),
+    built by substituting each operand's own expression: the fewest words of all. Distractors
+    cannot appear (nothing unneeded is in an expression), and an operand used twice is written
+    twice."""
+    quantities = graph.quantities()
+    texts: dict[str, tuple[str, int]] = {}  # id -> (expression, precedence: 1 +-, 2 *, 3 atom)
+
+    def operand(qid: str, at_least: int) -> str:
+        text, precedence = texts[qid]
+        return text if precedence >= at_least else f"({text})"
+
+    for q in graph.steps:
+        if q.op == "given":
+            texts[q.id] = (str(q.args[0]), 3)
+        elif q.op in ("add", "sub"):
+            sign = "+" if q.op == "add" else "-"
+            texts[q.id] = (f"{operand(str(q.args[0]), 1)} {sign} {q.args[1]}", 1)
+        elif q.op == "mul":
+            texts[q.id] = (f"{q.args[1]} * {operand(str(q.args[0]), 2)}", 2)
+        elif q.op == "sum":
+            texts[q.id] = (f"{operand(str(q.args[0]), 1)} + {operand(str(q.args[1]), 1)}", 1)
+        else:  # diff: x - y needs y in parentheses when y is itself a sum or difference
+            texts[q.id] = (f"{operand(str(q.args[0]), 1)} - {operand(str(q.args[1]), 2)}", 1)
+    expression = texts[graph.target.id][0]
+    question = f"What is {expression}?"
+    if mod is not None:
+        question = f"What is ({expression}) modulo {mod}? Give the remainder, from 0 to {mod - 1}."
+    subjects = {q.id: f"({texts[q.id][0]})" for q in graph.steps}
+    sentences = {q.id: texts[q.id][0] for q in graph.steps}
+    for q in graph.distractors:
+        subjects[q.id], sentences[q.id] = q.id, ""
+    del quantities
+    return Story(question, sentences, subjects, "")
+
+
 def _sentence(
     q: Quantity,
     domain: Domain,
