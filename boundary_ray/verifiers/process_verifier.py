@@ -123,7 +123,8 @@ def _final_answer(text: str, finish_reason: str | None) -> tuple[float | None, s
     found = extract_answer(text, finish_reason)
     if found is None:
         return None, None
-    number = re.search(r"-?\d+(?:\.\d+)?", found.answer)
+    value = found.answer.rsplit("=", 1)[-1]  # "9 + 9 = 18": the result, not the first operand
+    number = re.search(r"-?\d+(?:\.\d+)?", value)
     return (float(number.group(0)) if number else None), found.answer
 
 

@@ -437,6 +437,12 @@ LABELLED += [
     ),
 ]
 
+# The final answer given as an equation counts by its result.
+LABELLED += [
+    (A, V, S, "Petra collected 7 - 3 = 4 shells.\nFinal answer: 7 - 3 = 4"),
+    (A, X, S, "Petra collected 7 - 3 = 4 shells.\nFinal answer: 4 + 3 = 7"),
+]
+
 # Responses that try to pass the process check without the reasoning.
 HOSTILE: list[tuple[str, str, str, str]] = [
     # every candidate value stated
