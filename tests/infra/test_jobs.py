@@ -49,7 +49,8 @@ RUNNER = textwrap.dedent(
             if os.environ.get("FAKE_FAIL"):
                 from boundary_ray.errors import BoundaryError
                 raise BoundaryError(os.environ["FAKE_FAIL"])
-            return {"run_id": "r-1", "counters": {"a": {"samples": 5, "correct": 2},
+            return {"run_id": "r-1", "lake": (overrides or {}).get("lake", "lake"),
+                    "counters": {"a": {"samples": 5, "correct": 2},
                                                   "b": {"samples": 7, "correct": 3}}}
         return call
 
