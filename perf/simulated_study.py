@@ -215,34 +215,31 @@ def child(args: argparse.Namespace, size: int, lake: str, env: dict, profile: Pa
 
 
 def summarize_profile(path: Path, top: int = 12) -> dict:
-    """py-spy's raw stacks -> CPU share per process kind and the top functions (self time)."""
+    """py-spy's raw stacks -> CPU share per process kind and the top functions (self time).
+
+    A raw record is ``process A:"cmd";process B:"cmd";frame;...;frame COUNT`` (a command line
+    may span lines); the innermost ``process`` names where the time went."""
     per_process: Counter[str] = Counter()
     per_function: Counter[str] = Counter()
-    for line in path.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not count.isdigit():
+    record = ""
+    for line in path.read_text(errors="replace").splitlines():
+        record += line
+        found = re.search(r" (\d+)$", record)
+        if not found:
+            record += "\n"
             continue
-        frames = stack.split(";")
-        proc = frames[0]
-        kind = next(
-            (
-                k
-                for k in (
-                    "TaskVerifier",
-                    "FakeSampler",
-                    "ParquetLakeWriter",
-                    "ReadArrow",
-                    "raylet",
-                    "gcs_server",
-                    "dashboard",
-                    "simulated_study",
-                )
-                if k in proc
-            ),
-            "other",
-        )
-        per_process[kind] += int(count)
-        per_function[f"{kind}: {frames[-1][:110]}"] += int(count)
+        stack, count = record[: found.start()], int(found.group(1))
+        record = ""
+        procs = [m.group(1) for m in re.finditer(r'process \d+:"(.*?)"(?:;|$)', stack, re.S)]
+        frames = re.sub(r'process \d+:".*?"(?:;|$)', "", stack, flags=re.S).split(";")
+        proc = procs[-1] if procs else ""
+        kinds = ("TaskVerifier", "FakeSampler", "ParquetLakeWriter", "ReadArrow", "raylet")
+        kind = next((k for k in kinds if k in proc), None)
+        if kind is None:
+            kind = "driver" if "simulated_study" in proc else "other Ray processes"
+        per_process[kind] += count
+        leaf = frames[-1] if frames and frames[-1] else "(native)"
+        per_function[f"{kind}: {leaf[:110]}"] += count
     total = sum(per_process.values()) or 1
     return {
         "cpu_share_by_process": {k: round(v / total, 3) for k, v in per_process.most_common()},
