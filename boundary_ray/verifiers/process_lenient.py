@@ -42,6 +42,11 @@ ALTERNATIVE_RE = re.compile(  # "8, 9", "8 or 9", "8 apples, or maybe 9", "8/9",
     re.I,
 )
 WINDOW_CHARS = 80
+# a count stated before its subject: "9 plums in Jonas's basket", "18 plums that Jonas has"
+BEFORE_RE = re.compile(
+    rf"(?<![\w.])(?P<n>{NUMBER})\s+(?P<words>(?:[A-Za-z]+\s+){{0,2}})(?:in|for|that|which)\s+$",
+    re.I,
+)
 
 
 def lenient_claims(text: str, graph: GoldGraph) -> list[Claim]:
@@ -64,6 +69,15 @@ def _sentence_claims(sentence: str, graph: GoldGraph, subjects: dict[str, str]) 
         if claim is not None:
             claims.append(claim)
     for index, (start, end, qid) in enumerate(mentions):
+        before = BEFORE_RE.search(masked[max(0, start - 40) : start])
+        if before and not set(before.group("words").lower().split()) & CONSTANT_AFTER:
+            claims.append(
+                Claim(
+                    qid=qid,
+                    value=float(before.group("n")),
+                    text=short(before.group(0) + sentence[start:end]),
+                )
+            )
         stop = mentions[index + 1][0] if index + 1 < len(mentions) else len(sentence)
         window = masked[end : min(stop, end + WINDOW_CHARS)]
         if "#" in window.split(".")[0][:40] and not NUMBER_RE.search(window.split("#")[0]):

@@ -443,6 +443,23 @@ LABELLED += [
     (A, X, S, "Petra collected 7 - 3 = 4 shells.\nFinal answer: 4 + 3 = 7"),
 ]
 
+# A count stated before its subject (seen on SmolLM2: "There are 9 plum in Jonas's total").
+LABELLED += [
+    (
+        A,
+        X,
+        S,
+        "There are 7 shells in Petra's collection. Petra collected 7 - 3 = 4 shells. The answer is 4.",
+    ),
+    (A, V, S, "There are 4 shells that Petra collected, because 7 - 3 = 4. The answer is 4."),
+    (
+        A,
+        V,
+        S,
+        "Petra collected 7 - 3 = 4 shells, 3 more shells for Liam than for Petra. The answer is 4.",
+    ),
+]
+
 # Responses that try to pass the process check without the reasoning.
 HOSTILE: list[tuple[str, str, str, str]] = [
     # every candidate value stated
