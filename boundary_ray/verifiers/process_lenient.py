@@ -32,7 +32,18 @@ CONSTANT_AFTER = {
     "more", "fewer", "less", "times", "than", "percent", "%", "extra", "additional",
     "greater", "smaller", "as", "per", "each", "of",
 }  # fmt: skip
-CONSTANT_BEFORE = {"than", "by", "step", "plus", "minus", "and"}
+CONSTANT_BEFORE = {
+    "than",
+    "by",
+    "step",
+    "plus",
+    "minus",
+    "and",
+    "multiplying",
+    "adding",
+    "subtracting",
+    "dividing",
+}
 # a subject right after one of these is an operand ("more than Ben"): what follows is not its
 # count unless a relative clause says so ("than Ben, who has 4")
 OPERAND_BEFORE_RE = re.compile(r"(?:than|as|with|from|of|plus|minus|to)\s*$", re.I)
