@@ -1,12 +1,14 @@
 """Code verification speed: HumanEval's 164 canonical solutions through ``CodeVerifier``.
 
-Each program is one sandboxed run (bwrap + a fresh Python + the problem's tests). Reports
+Each program is one sandboxed run (bwrap, a supervising Python and the forked candidate, which
+runs on the problem's inputs and returns plain data that the host decodes and compares); the
+reference runs (once per problem, 6 of the 164) are inside the timed part. Reports
 programs per second of wall time with ``--workers`` threads, and programs per CPU-second
 (= per core when the cores are kept busy), measured by putting this process and everything it
 starts into its own cpuacct cgroup (cgroup v1, root only; otherwise the CPU figure is
 omitted). On a shared machine the wall figure moves with the load; the CPU figure much less.
 
-    python benchmarks/code_verify_speed.py --workers 2 --repeat 2 [--out result.json]
+    python perf/code_verify_speed.py --workers 2 --repeat 2 [--out result.json]
 """
 
 from __future__ import annotations
@@ -32,12 +34,14 @@ def main() -> None:
 
     from boundary_ray.benchmarks.code_sets import load_builtin
     from boundary_ray.spec import BenchmarkSpec
+    from boundary_ray.verifiers import untrusted_cgroup
     from boundary_ray.verifiers.code_verifier import CodeVerifier
 
     problems = load_builtin(BenchmarkSpec(name="humaneval", source="builtin:humaneval"))
     rows = [_canonical_row(row) for row in problems[: args.limit]] * args.repeat
     verifier = CodeVerifier(timeout_s=10.0)
     verifier.verify_one(rows[0])  # warm the sandbox probe and the page cache
+    verifier.modes.clear()
 
     cgroup = _enter_cpuacct()
     cpu_start = _cpu_seconds(cgroup)
@@ -59,6 +63,9 @@ def main() -> None:
         "programs_per_s_per_worker": round(len(rows) / wall / args.workers, 1),
         "cpu_s": None if cpu is None else round(cpu, 2),
         "programs_per_cpu_s": None if not cpu else round(len(rows) / cpu, 1),
+        "modes": dict(verifier.modes),
+        "reference_runs": verifier.oracles.reference_runs,
+        "sandbox_cgroup": untrusted_cgroup.available(),
         "cpus": os.cpu_count(),
         "load_avg_1m": round(os.getloadavg()[0], 2),
         "host": platform.node(),

@@ -1,6 +1,6 @@
 """Harness code that runs inside the sandbox after the program (``untrusted_run(driver=...)``).
 
-- ``calls_driver``: call the entry point on each input (plain data, decoded in the sandbox),
+- ``calls_driver``: call the entry point on each input (plain data, given as ``__data__``),
   write ``[["v", <result>] | ["e", "<Type: message>"] | ["u", "<why unencodable>"], ...]`` on fd 3
   (stopping after the first exception, as a test would). It runs in the candidate's
   interpreter and is not trusted: the host decodes what arrives with ``code_plain.decode`` and
@@ -16,11 +16,10 @@
 from __future__ import annotations
 
 import ast
-import json
 from typing import Any
 
 from boundary_ray.verifiers.code_cases import WRAPS, match_assert
-from boundary_ray.verifiers.code_plain import CHILD_CODEC, encode
+from boundary_ray.verifiers.code_plain import CHILD_CODEC
 
 _WRITE = r"""
 def _write(data):
@@ -41,19 +40,20 @@ def _target():
 _CALLS = r"""
 _WRAP = {"list": list, "tuple": tuple, "sorted": sorted, "set": set}
 _out = []
-for _args, _kwargs, _wrap in _json.loads(CALLS):
+for _args, _kwargs, _wrap in __data__:
     try:
-        _value = _target()(*_dec(_args), **_dec(_kwargs))
+        _value = _target()(*_args, **_kwargs)
         if _wrap:
             _value = _WRAP[_wrap](_value)
-        _out.append(["v", _enc(_value)])
+        _out.append('["v",' + _enc(_value) + "]")
     except _Unencodable as _exc:
-        _out.append(["u", str(_exc)[:100]])
+        _out.append('["u",' + _quote(str(_exc)[:100]) + "]")
     except Exception as _exc:
         _text = str(_exc)
-        _out.append(["e", (type(_exc).__name__ + (": " + _text if _text else ""))[:300]])
+        _text = (type(_exc).__name__ + (": " + _text if _text else ""))[:300]
+        _out.append('["e",' + _quote(_text) + "]")
         break
-_write(_dumps(_out).encode())
+_write(("[" + ",".join(_out) + "]").encode())
 """
 
 _RECORD = r"""
@@ -69,26 +69,23 @@ def __record__(args_fn, expected_fn, compare, tol_fn, wrap, constant):
     if wrap:
         got = _WRAP[wrap](got)
     expected = constant if expected_fn is None else expected_fn()
-    _records.append(snapshot + [_enc(expected), _enc(list(tol_fn())), [compare, wrap], _enc(got)])
+    meta = _enc([compare, wrap])
+    row = snapshot + [_enc(expected), _enc(list(tol_fn())), meta, _enc(got)]
+    _records.append("[" + ",".join(row) + "]")
     if len(_records) > MAX_RECORDS:
         raise RuntimeError("too many cases")
 
 
 __program__["__record__"] = __record__
 __program__["check"](_reference)
-_write(_dumps(_records).encode())
+_write(("[" + ",".join(_records) + "]").encode())
 """
 
 
-def calls_driver(
-    entry: str, calls: list[tuple[tuple, dict, str | None]], method: str | None
-) -> str:
-    """Driver source calling ``entry`` (or ``entry().method``) on each (args, kwargs, wrap)."""
-    payload = json.dumps([[encode(list(a)), encode(k), w] for a, k, w in calls])
-    return (
-        f"{CHILD_CODEC}{_WRITE}\nENTRY = {entry!r}\nMETHOD = {method!r}\n"
-        f"CALLS = {payload!r}\n{_TARGET}{_CALLS}"
-    )
+def calls_driver(entry: str, method: str | None) -> str:
+    """Driver source calling ``entry`` (or ``entry().method``) on each ``(args, kwargs, wrap)``
+    of ``__data__`` (``untrusted_run(data=...)``)."""
+    return f"{CHILD_CODEC}{_WRITE}\nENTRY = {entry!r}\nMETHOD = {method!r}\n{_TARGET}{_CALLS}"
 
 
 def record_driver(entry: str, method: str | None, max_records: int) -> str:

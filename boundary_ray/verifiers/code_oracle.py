@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from boundary_ray.verifiers.code_cases import (
@@ -53,6 +54,7 @@ class Oracle:
     method: str | None = None
     note: str | None = None
     driver: str = ""  # the calls driver for these cases, built once
+    calls: list = field(default_factory=list)  # its data: (args, kwargs, wrap) per case
 
 
 class Oracles:
@@ -89,7 +91,12 @@ class Oracles:
         if oracle.mode == "in_process":
             return oracle
         calls = [(case.args, case.kwargs, case.wrap) for case in oracle.cases]
-        return replace(oracle, driver=calls_driver(tests["entry_point"], calls, oracle.method))
+        try:
+            marshal.dumps(calls)
+        except ValueError:
+            return Oracle("in_process", note="the inputs are not plain data")
+        driver = calls_driver(tests["entry_point"], oracle.method)
+        return replace(oracle, driver=driver, calls=calls)
 
     def _cases(self, tests: dict[str, Any]) -> Oracle:
         method = tests.get("method")
@@ -133,9 +140,10 @@ class Oracles:
     ) -> list[Any] | str:
         if not tests.get("reference"):
             return "tests.inputs without outputs or a reference"
-        driver = calls_driver(tests["entry_point"], [(tuple(a), {}, None) for a in inputs], method)
+        driver = calls_driver(tests["entry_point"], method)
+        calls = [(tuple(args), {}, None) for args in inputs]
         self.reference_runs += 1
-        result = untrusted_run(tests["reference"], limits=self.limits, driver=driver)
+        result = untrusted_run(tests["reference"], limits=self.limits, driver=driver, data=calls)
         try:
             entries = decode(result.results)
         except PlainDataError as exc:

@@ -8,8 +8,8 @@ no decimal digit limit applies). Only values whose type is *exactly* one of thos
 builtins are encoded (a subclass of ``int`` or ``str``, an object with its own ``__eq__``: refused
 as unencodable), to ``MAX_DEPTH`` levels.
 
-``CHILD_CODEC`` is the encoder (and the decoder for inputs) that runs inside the sandbox; the
-host never trusts it: whatever the candidate writes, ``decode`` parses it with a strict,
+``CHILD_CODEC`` is the encoder that runs inside the sandbox (inputs reach it as Python objects,
+in ``marshal`` form, through ``untrusted_run(data=...)``); the host never trusts it: whatever the candidate writes, ``decode`` parses it with a strict,
 size-capped decoder that builds only those builtins and refuses anything else.
 """
 
@@ -31,59 +31,72 @@ class PlainDataError(ValueError):
     """Bytes that are not a well-formed plain-data document."""
 
 
-# Runs inside the sandbox (driver code, in the candidate's interpreter). Exact types only.
+# Runs inside the sandbox (driver code, in the candidate's interpreter). Exact types only. It
+# writes the JSON text itself (``_json``'s string quoting, no ``json``/``re`` import: a sandbox
+# start stays cheap); ``_enc(value)`` returns the text or raises ``_Unencodable``.
 CHILD_CODEC = r"""
-import json as _json
+from _json import encode_basestring_ascii as _quote
 
 
 class _Unencodable(Exception):
     pass
 
 
-def _enc(value, depth=0):
+def _enc(value):
+    out = []
+    _emit(value, out.append, 0)
+    return "".join(out)
+
+
+def _emit(value, put, depth):
     if depth > MAX_DEPTH:
         raise _Unencodable("nested too deep")
     kind = type(value)
-    if kind is int and not -SMALL < value < SMALL:
-        return {"i": hex(value)}
-    if value is None or kind is bool or kind is int or kind is float or kind is str:
-        return value
-    if kind is list:
-        return [_enc(v, depth + 1) for v in value]
-    if kind is tuple:
-        return {"t": [_enc(v, depth + 1) for v in value]}
-    if kind is set or kind is frozenset:
-        return {"s" if kind is set else "f": [_enc(v, depth + 1) for v in value]}
-    if kind is dict:
-        return {"d": [[_enc(k, depth + 1), _enc(v, depth + 1)] for k, v in value.items()]}
-    if kind is bytes:
-        return {"b": value.hex()}
-    module = getattr(kind, "__module__", "")
-    if module == "numpy" and hasattr(value, "tolist"):  # numpy scalars and arrays
-        converted = value.tolist()
-        if type(converted) is not kind:
-            return _enc(converted, depth + 1)
-    raise _Unencodable("type " + getattr(kind, "__name__", "?"))
+    if value is None:
+        put("null")
+    elif kind is bool:
+        put("true" if value else "false")
+    elif kind is int:
+        put(int.__repr__(value) if -SMALL < value < SMALL else '{"i":"%s"}' % hex(value))
+    elif kind is float:
+        if value != value:
+            put("NaN")
+        elif value in (INF, -INF):
+            put("Infinity" if value > 0 else "-Infinity")
+        else:
+            put(float.__repr__(value))
+    elif kind is str:
+        put(_quote(value))
+    elif kind is list or kind is tuple or kind is set or kind is frozenset:
+        tag = {list: None, tuple: "t", set: "s", frozenset: "f"}[kind]
+        put("[" if tag is None else '{"%s":[' % tag)
+        for index, item in enumerate(value):
+            if index:
+                put(",")
+            _emit(item, put, depth + 1)
+        put("]" if tag is None else "]}")
+    elif kind is dict:
+        put('{"d":[')
+        for index, (key, item) in enumerate(value.items()):
+            put("," if index else "")
+            put("[")
+            _emit(key, put, depth + 1)
+            put(",")
+            _emit(item, put, depth + 1)
+            put("]")
+        put("]}")
+    elif kind is bytes:
+        put('{"b":"%s"}' % value.hex())
+    elif getattr(kind, "__module__", "") == "numpy" and hasattr(value, "tolist"):
+        converted = value.tolist()  # numpy scalars and arrays
+        if type(converted) is kind:
+            raise _Unencodable("type " + kind.__name__)
+        _emit(converted, put, depth + 1)
+    else:
+        raise _Unencodable("type " + getattr(kind, "__name__", "?"))
 
 
-def _dec(value):
-    if type(value) is list:
-        return [_dec(v) for v in value]
-    if type(value) is dict:
-        (tag, inner), = value.items()
-        if tag == "d":
-            return {_dec(k): _dec(v) for k, v in inner}
-        if tag == "b":
-            return bytes.fromhex(inner)
-        if tag == "i":
-            return int(inner, 16)
-        items = [_dec(v) for v in inner]
-        return {"t": tuple, "s": set, "f": frozenset}[tag](items)
-    return value
-
-
-def _dumps(value):
-    return _json.dumps(value, separators=(",", ":"))
+INF = float("inf")
 """.replace("MAX_DEPTH", str(MAX_DEPTH)).replace("SMALL", str(1 << 62))
 
 

@@ -104,7 +104,7 @@ class CodeVerifier(Verifier):
     def _host_judged(
         self, program: str, tests: dict[str, Any], oracle: Oracle
     ) -> tuple[str, str | None]:
-        result = untrusted_run(program, limits=self.limits, driver=oracle.driver)
+        result = untrusted_run(program, limits=self.limits, driver=oracle.driver, data=oracle.calls)
         limit = _limit_verdict(result, self.timeout_s)
         if limit is not None:
             return limit

@@ -12,10 +12,11 @@ Each call runs one Python program in a fresh sandbox made by bubblewrap (``bwrap
 - an empty environment (no host variable reaches the program);
 - two processes: a **supervisor**, which holds the report channel, and the **candidate**, a
   child forked from it *before* the supervisor learns this run's nonce (so the nonce was never
-  in the candidate's memory). The supervisor is not dumpable (``PR_SET_DUMPABLE=0``) from
-  before the fork, so the candidate can neither ``ptrace`` it nor read ``/proc/<pid>/mem`` or
-  ``/proc/<pid>/fd``; as root the candidate also runs as another uid. The candidate closes the
-  report and nonce pipes before any program code runs;
+  in the candidate's memory). The candidate can neither ``ptrace`` the supervisor nor read its
+  ``/proc/<pid>/mem`` or ``/proc/<pid>/fd``: as root the candidate runs as another uid without
+  capabilities; where both share a uid (user namespace, unsandboxed) the supervisor is not
+  dumpable (``PR_SET_DUMPABLE=0``) from before the fork. The candidate closes the report and
+  nonce pipes before any program code runs;
 - an unprivileged user: as root (CI, these machines) bwrap runs privileged and the candidate
   drops to a random uid/gid from ``SANDBOX_UIDS`` (no host account, no files) before the
   program starts; otherwise bwrap maps the caller to uid 65534 in a user namespace;
@@ -27,7 +28,7 @@ Each call runs one Python program in a fresh sandbox made by bubblewrap (``bwrap
 
 How a run reports: the candidate runs the program as ``__main__``, then the optional
 ``driver`` (harness code, in its own namespace, given the program's globals as
-``__program__``), which may write plain data to fd 3 (the *results* pipe, read by the
+``__program__``, and the caller's ``data`` as ``__data__``), which may write plain data to fd 3 (the *results* pipe, read by the
 supervisor under ``RESULTS_CAP``). When the candidate has ended, the supervisor writes exactly
 one line to the host: ``<nonce> <exit:N|signal:N|overflow> <results as hex>\n``. The host
 splits on ``\n`` only and accepts the report only when the whole channel is that one line with
@@ -60,7 +61,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
+import marshal
 import os
 import re
 import secrets
@@ -109,9 +110,10 @@ import os, sys
 
 
 def supervise():
-    report_fd, nonce_fd = int(sys.argv[1]), int(sys.argv[2])
-    import ctypes
-    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0, before the fork
+    report_fd, nonce_fd, same_uid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
+    if same_uid:  # the candidate keeps our uid: PR_SET_DUMPABLE = 0, before the fork
+        import ctypes
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
     results_r, results_w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -172,8 +174,8 @@ def read_all(fd):
 def candidate(report_fd, nonce_fd, results_r, results_w):
     for fd in (report_fd, nonce_fd, results_r):
         os.close(fd)
-    import builtins, json, resource, types
-    job = json.loads(read_all(0))
+    import builtins, marshal, resource
+    job = marshal.loads(read_all(0))
     if results_w != 3:
         os.dup2(results_w, 3)
         os.close(results_w)
@@ -192,9 +194,9 @@ def candidate(report_fd, nonce_fd, results_r, results_w):
         os.setgid(job["uid"])
         os.setuid(job["uid"])
     os.chdir(job["cwd"])
-    source, driver = job["source"], job["driver"]
+    source, driver, data = job["source"], job["driver"], job["data"]
     del job
-    program = types.ModuleType("__main__")
+    program = type(sys)("__main__")
     sys.modules["__main__"] = program  # the program's own, not this launcher's
     code = 0
     try:
@@ -204,7 +206,7 @@ def candidate(report_fd, nonce_fd, results_r, results_w):
             if thread is not threading.main_thread() and not thread.daemon:
                 thread.join()
         if driver is not None:
-            scope = {"__name__": "__driver__", "__program__": program.__dict__}
+            scope = {"__name__": "__driver__", "__program__": program.__dict__, "__data__": data}
             exec(compile(driver, "<driver>", "exec"), scope)
     except SystemExit as exc:
         code = exc.code if type(exc.code) is int else (0 if exc.code is None else 1)
@@ -288,28 +290,47 @@ class RunResult:
 
 
 def untrusted_run(
-    source: str, stdin: str = "", limits: Limits | None = None, driver: str | None = None
+    source: str,
+    stdin: str = "",
+    limits: Limits | None = None,
+    driver: str | None = None,
+    data: object = None,
 ) -> RunResult:
     """Run ``source`` as ``__main__`` in a fresh sandbox, ``stdin`` as its input, then
-    ``driver`` (harness code given ``__program__``, the program's globals, and fd 3 for
-    plain-data results)."""
+    ``driver`` (harness code given ``__program__``, the program's globals, ``__data__``, a copy
+    of ``data``, and fd 3 for plain-data results). ``data`` must be ``marshal``-able plain data
+    (it travels in ``marshal`` form, so the sandbox needs no ``json`` import)."""
     limits = limits or Limits()
     sandboxed = sandbox_available()
     nonce = secrets.token_hex(16)
     # unsandboxed: no private /tmp, so at least a fresh working directory
     workdir = None if sandboxed else tempfile.mkdtemp(prefix="boundary-untrusted-")
-    report_r, report_w = os.pipe()
-    nonce_r, nonce_w = os.pipe()
     job = {
         "source": source,
         "driver": driver,
+        "data": data,
         "stdin": stdin,
         "path": _site_dirs(),
         "uid": SANDBOX_UIDS[secrets.randbelow(len(SANDBOX_UIDS))] if sandboxed else None,
         "cwd": workdir or "/tmp",
         "rlimits": _rlimits(limits),
     }
+    try:
+        # version 2: no shared references, so each call gets its own copy of its arguments;
+        # ValueError for data that is not plain, before any process starts
+        payload = marshal.dumps(job, 2)
+    except ValueError:
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    report_r, report_w = os.pipe()
+    nonce_r, nonce_w = os.pipe()
+    # as root (sandboxed) the candidate drops to another uid, which can neither ptrace nor read
+    # the supervisor's /proc entries; otherwise both share a uid and the supervisor turns
+    # non-dumpable (ctypes costs a few ms per run, so only where it is needed)
+    same_uid = "0" if job["uid"] is not None and os.geteuid() == 0 else "1"
     launcher = [_python(), "-I", "-S", "-c", LAUNCHER_SOURCE, str(report_w), str(nonce_r)]
+    launcher.append(same_uid)
     group = untrusted_cgroup.create(limits.memory_mb + limits.tmp_mb, limits.processes + 4)
     command = (group.wrap([]) if group else []) + (_bwrap_command(limits) if sandboxed else [])
     start = time.monotonic()
@@ -333,9 +354,7 @@ def untrusted_run(
             os.write(nonce_w, nonce.encode("ascii"))  # 32 bytes: never blocks
         os.close(nonce_w)
         nonce_w = -1
-        status, out, err, report = _collect(
-            proc, json.dumps(job).encode(), report_pipe, limits, start
-        )
+        status, out, err, report = _collect(proc, payload, report_pipe, limits, start)
     finally:
         if nonce_w >= 0:
             os.close(nonce_w)
@@ -423,9 +442,18 @@ def _warn_unsandboxed(problem: str) -> None:
 
 
 def _bwrap_command(limits: Limits) -> list[str]:
-    command = [BWRAP, "--die-with-parent", "--new-session"]
+    return list(_bwrap_command_cached(limits, BWRAP, os.geteuid() == 0))
+
+
+@functools.cache
+def _bwrap_command_cached(limits: Limits, bwrap: str, as_root: bool) -> tuple[str, ...]:
+    return tuple(_build_bwrap_command(limits, bwrap, as_root))
+
+
+def _build_bwrap_command(limits: Limits, bwrap: str, as_root: bool) -> list[str]:
+    command = [bwrap, "--die-with-parent", "--new-session"]
     command += ["--unshare-ipc", "--unshare-pid", "--unshare-net"]
-    if os.geteuid() == 0:  # privileged bwrap; the launcher drops to a SANDBOX_UIDS uid itself
+    if as_root:  # privileged bwrap; the launcher drops to a SANDBOX_UIDS uid itself
         command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:  # a user namespace; the process cap then counts this sandbox only
         command += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
