@@ -48,6 +48,7 @@ def test_cli_table_and_parquet(realistic_lake, tmp_path):
         "problems",
         "ci_low",
         "ci_high",
+        "guess_only_problems",
     ]
     out = tmp_path / "p.parquet"
     done = boundary(
