@@ -16,8 +16,10 @@ import pyarrow as pa
 #   1  manifests carry no version; samples files lack cum_logprob, answer_rule, verdict_reason
 #   2  lake_schema_version in run manifests; new files hold every column declared here
 #   3  images table (content-addressed image bytes); problems.images (their ids, in order)
+#   4  samples.process_verdict, process_reason (synthetic problems; added during version 2,
+#      so files of versions 2-3 may lack them); process and labels tables
 # `boundary lake upgrade` rewrites what reading as-is cannot handle (boundary_ray/lake/upgrade.py).
-LAKE_SCHEMA_VERSION = 3
+LAKE_SCHEMA_VERSION = 4
 
 PROBLEMS = pa.schema(
     [
