@@ -132,7 +132,7 @@ class CodeVerifier(Verifier):
             if not case.matches(value):
                 return "wrong", (
                     f"case {number}: {case.compare} check failed: "
-                    f"expected {_clip(repr(case.expected))}, got {_clip(repr(value))}"
+                    f"expected {_clip(_show(case.expected))}, got {_clip(_show(value))}"
                 )
         return "correct", None
 
@@ -249,6 +249,14 @@ def _is_case(case: Any) -> bool:
         and isinstance(case.get("input"), str)
         and isinstance(case.get("output"), str)
     )
+
+
+def _show(value: Any) -> str:
+    """``repr`` for a reason, also for an int past Python's decimal digit limit."""
+    try:
+        return repr(value)
+    except ValueError:
+        return f"<{type(value).__name__} too large to show>"
 
 
 def _text(value: Any) -> str:

@@ -375,3 +375,18 @@ def test_honest_programs_are_correct(verifier: CodeVerifier, name: str) -> None:
 def test_honest_stdio_is_correct(verifier: CodeVerifier, program: str, expected: str) -> None:
     verdict = verifier.verify_one(stdio(program, [("1000000\n", expected + "\n")]))
     assert verdict.verdict == "correct", verdict.reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "return 7 ** 40000",  # past the decimal digit limit: shown, compared, never crashes
+        "v = []\n    for _ in range(10000):\n        v = [v]\n    return v",  # nested too deep
+        "return 'x' * (9 << 20)",  # past the results cap
+        "import os\n    os.write(3, b'[' * 100000)\n    return 2 * x",  # garbage on fd 3
+    ],
+    ids=["huge-int", "deep-nesting", "over-cap", "garbage-on-fd-3"],
+)
+def test_results_that_load_the_host_are_not_correct(verifier: CodeVerifier, body: str) -> None:
+    verdict = verifier.verify_one(functional(f"def f(x):\n    {body}\n"))
+    assert verdict.verdict in ("wrong", "error"), verdict.reason
