@@ -45,13 +45,31 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     from boundary_ray.pipeline import run_spec_file
 
+    demo = Path(spec_path).resolve() == DEMO_SPEC.resolve()
+    if demo and not args.quiet:
+        print(_spec_header(DEMO_SPEC), flush=True)  # what the demo runs, and why
     result = run_spec_file(spec_path, overrides=overrides, progress=not args.quiet)
     from boundary_ray.outcomes import refresh_outcomes
 
     refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
     if not args.quiet:
         _print_run_summary(result["run_id"], result["lake"])
+    if demo:
+        from boundary_ray.charts.report import write_report
+
+        report = write_report(result["lake"], str(Path(result["lake"]).parent / "report"))
+        print(f"report: {report}")
     return 0
+
+
+def _spec_header(path: Path) -> str:
+    """The comment lines a spec file opens with, without their ``#``."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[2:] if line.startswith("# ") else line[1:])
+    return "\n".join(lines)
 
 
 def _print_run_summary(run_id: str, lake: str) -> None:
