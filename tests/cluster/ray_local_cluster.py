@@ -13,9 +13,11 @@ Every node's dashboard agent gets a free port: the default one (52365) is taken 
 Ray instance on the host started first, and a head without its agent takes no jobs.
 
 Authentication: Ray 2.60 turns token authentication on for a new cluster and every client
-(``ray job submit``, ``ray.init``) must present the cluster's token. Each cluster here gets its
-own random token through ``RAY_AUTH_MODE=token`` and ``RAY_AUTH_TOKEN`` in ``env``, which the
-nodes and every client subprocess share; ``~/.ray/auth_token`` is neither read nor written.
+(``ray job submit``, ``ray.init``) must present the cluster's token. By default each cluster
+here gets its own random token through ``RAY_AUTH_MODE=token`` and ``RAY_AUTH_TOKEN`` in
+``env``, which the nodes and every client subprocess share; ``~/.ray/auth_token`` is neither
+read nor written. ``LocalRayCluster(home=...)`` instead starts the nodes as a user's shell
+does: a token in ``<home>/.ray/auth_token`` and no ``RAY_AUTH_*`` variables (the README's path).
 """
 
 from __future__ import annotations
@@ -61,22 +63,47 @@ class RayNode:
 class LocalRayCluster:
     """A head node and worker nodes on loopback, each started and killed on its own."""
 
-    def __init__(self, root: Path, dashboard: bool = False) -> None:
+    def __init__(self, root: Path, dashboard: bool = False, home: Path | None = None) -> None:
+        """``home``: start the nodes as a user's shell does, with ``HOME=home`` and no
+        ``RAY_AUTH_*`` variables, so Ray finds the token in ``home/.ray/auth_token`` (written
+        here by ``ray get-auth-token --generate``); clients and joining nodes then need
+        ``RAY_AUTH_MODE=token`` (``client_env``). Without ``home``, nodes and clients share a random token in
+        ``RAY_AUTH_TOKEN``."""
         self.root = root
         self.cluster_id = secrets.token_hex(4)
         self.port = free_port()
         self.dashboard_port = free_port() if dashboard else None
         self.nodes: list[RayNode] = []
+        self.home = home
         self.env = {
             k: v
             for k, v in os.environ.items()
-            if k not in ("RAY_ADDRESS", "RAY_JOB_CONFIG_JSON_ENV_VAR", "RAY_AUTH_TOKEN_PATH")
+            if k not in ("RAY_ADDRESS", "RAY_JOB_CONFIG_JSON_ENV_VAR")
+            and not k.startswith("RAY_AUTH")
         }
-        self.env.update(
-            RAY_AUTH_MODE="token",
-            RAY_AUTH_TOKEN=secrets.token_hex(32),
-            RAY_USAGE_STATS_ENABLED="0",
-        )
+        self.env["RAY_USAGE_STATS_ENABLED"] = "0"
+        if home is None:
+            self.env.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=secrets.token_hex(32))
+        else:
+            self.env["HOME"] = str(home)
+            subprocess.run(
+                [RAY_CLI, "get-auth-token", "--generate"],
+                env=self.env,
+                capture_output=True,
+                check=True,
+            )
+
+    @property
+    def token(self) -> str:
+        """The cluster's token, from ``RAY_AUTH_TOKEN`` or ``~/.ray/auth_token``."""
+        if self.home is None:
+            return self.env["RAY_AUTH_TOKEN"]
+        return (self.home / ".ray" / "auth_token").read_text().strip()
+
+    @property
+    def client_env(self) -> dict[str, str]:
+        """The environment of a client (``ray job ...``) that sends the token."""
+        return {**self.env, "RAY_AUTH_MODE": "token"}
 
     @property
     def gcs_address(self) -> str:
@@ -120,7 +147,7 @@ class LocalRayCluster:
                     "-c",
                     "pass",
                 ],
-                env=self.env,
+                env=self.client_env,
                 capture_output=True,
                 text=True,
                 timeout=timeout_s,
@@ -138,19 +165,21 @@ class LocalRayCluster:
 
         request = urllib.request.Request(
             f"{self.dashboard_url}/api/jobs/{job_id}",
-            headers={"Authorization": f"Bearer {self.env['RAY_AUTH_TOKEN']}"},
+            headers={"Authorization": f"Bearer {self.token}"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)["status"]
 
     def add_worker(self, name: str, num_cpus: int, num_gpus: int = 0) -> RayNode:
-        """Join a worker node with its own resources (``num_gpus`` logical GPUs)."""
+        """Join a worker node with its own resources (``num_gpus`` logical GPUs). With ``home``,
+        as the README says: ``RAY_AUTH_MODE=token`` (a joining ``ray start`` does not turn token
+        mode on from the token file, as the head's does, and the GCS refuses it)."""
         args = [
             f"--address={self.gcs_address}",
             f"--num-cpus={num_cpus}",
             f"--num-gpus={num_gpus}",
         ]
-        return self._start(name, args)
+        return self._start(name, args, self.client_env if self.home else self.env)
 
     def kill_node(self, node: RayNode) -> int:
         """SIGKILL every process of ``node`` at once, as a lost machine; returns how many."""
@@ -179,7 +208,7 @@ class LocalRayCluster:
             except subprocess.TimeoutExpired:
                 node.process.kill()
 
-    def _start(self, name: str, args: list[str]) -> RayNode:
+    def _start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> RayNode:
         temp_dir = self.root / name
         temp_dir.mkdir(parents=True, exist_ok=False)
         log = self.root / f"{name}.log"
@@ -197,7 +226,7 @@ class LocalRayCluster:
         with log.open("wb") as out:
             process = subprocess.Popen(
                 cmd,
-                env={**self.env, MARKER: marker},
+                env={**(env or self.env), MARKER: marker},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
