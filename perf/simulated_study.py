@@ -37,21 +37,28 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+GSM8K = REPO.parent / "shared" / "benchmarks" / "gsm8k.jsonl"
 VERIFIER_CLASS = "TaskVerifier"
 
 
 def make_spec(args: argparse.Namespace, lake: str, samples: int) -> dict:
-    """``samples`` = problems x n: ``--problems`` synthetic arithmetic problems, n to match."""
-    per_op = max(1, args.problems // 4)
-    n = max(1, samples // (per_op * 4))
+    """``samples`` = problems x n: ``--problems`` problems of ``--benchmark``, n to match."""
     source = f"fake:canned?accuracy={args.accuracy}&tokens={args.tokens}&seed=0&length=0.05"
+    if args.benchmark == "synthetic":  # carries a reasoning graph: process verdicts run too
+        per_op = max(1, args.problems // 4)
+        bench = {"name": "arith", "source": f"synthetic:arith?ops=1-4&per_op={per_op}&seed=0"}
+    else:  # a math set's file: answer verification only, real question lengths
+        bench = {
+            "name": Path(args.benchmark).stem,
+            "source": args.benchmark,
+            "limit": args.problems,
+        }
+    n = max(1, samples // args.problems)
     return {
         "name": "simulated-study",
         "lake": lake,
         "models": [{"name": "fake", "source": source}],
-        "benchmarks": [
-            {"name": "arith", "source": f"synthetic:arith?ops=1-4&per_op={per_op}&seed=0"}
-        ],
+        "benchmarks": [bench],
         "sampling": {"n": n, "max_tokens": args.tokens * 2, "seed": 0},
         "engine": {"batch_size": args.batch_size, "in_flight": args.in_flight},
         "verify": {"workers": args.workers},
@@ -67,6 +74,7 @@ class Monitor(threading.Thread):
         self.stop = threading.Event()
         self.rss_peak = 0
         self.store_peak_mib = 0.0
+        self.store_reads = 0  # memory_summary answers that parsed (it times out under load)
         self.verifier_nodes: dict[str, str] = {}  # actor id -> node id
         self.node_names: dict[str, str] = {}  # node id -> "head" | "worker-<i>"
 
@@ -79,7 +87,10 @@ class Monitor(threading.Thread):
             self.rss_peak = max(self.rss_peak, me.memory_info().rss)
             if time.monotonic() - last_slow > 2:  # RPCs: every 2 s
                 last_slow = time.monotonic()
-                self.store_peak_mib = max(self.store_peak_mib, _store_mib())
+                used = _store_mib()
+                if used is not None:
+                    self.store_reads += 1
+                    self.store_peak_mib = max(self.store_peak_mib, used)
                 if self.cluster:
                     self._verifiers()
             self.stop.wait(0.5)
@@ -104,19 +115,20 @@ class Monitor(threading.Thread):
             pass
 
 
-def _store_mib() -> float:
-    """The object store's use now, in MiB, summed over nodes (0 before Ray is up)."""
+def _store_mib() -> float | None:
+    """The object store's use now, in MiB, summed over nodes (None when it cannot be read)."""
     import ray
 
     if not ray.is_initialized():
-        return 0.0
+        return None
     try:
         from ray._private.internal_api import memory_summary
 
         text = memory_summary(stats_only=True)
     except Exception:  # noqa: BLE001
-        return 0.0
-    return sum(float(m) for m in re.findall(r"Plasma memory usage (\d+(?:\.\d+)?) MiB", text))
+        return None
+    found = re.findall(r"Plasma memory usage (\d+(?:\.\d+)?) MiB", text)
+    return sum(float(m) for m in found) if found else None
 
 
 def run_one(args: argparse.Namespace) -> dict:
@@ -143,13 +155,14 @@ def run_one(args: argparse.Namespace) -> dict:
     nodes = Counter(monitor.node_names.get(n, n[:8]) for n in monitor.verifier_nodes.values())
     return {
         "samples": counters["samples"],
-        "problems": (args.problems // 4) * 4,
+        "problems": args.problems,
+        "benchmark": spec.benchmarks[0].source,
         "n": spec.sampling.n,
         "samples_per_s": round(counters["samples"] / counters["sampling_wall_s"], 1),
         "sampling_wall_s": counters["sampling_wall_s"],
         "run_wall_s": round(wall, 1),
         "driver_peak_rss_mib": round(monitor.rss_peak / 2**20, 1),
-        "object_store_peak_mib": round(monitor.store_peak_mib, 1),
+        "object_store_peak_mib": round(monitor.store_peak_mib, 1) if monitor.store_reads else None,
         "files_written": files_before,
         "files_after_compaction": len(list_files(lake, "samples")),
         "compaction_s": round(compact_s, 1),
@@ -184,6 +197,8 @@ def child(args: argparse.Namespace, size: int, lake: str, env: dict, profile: Pa
         str(out),
         "--problems",
         str(args.problems),
+        "--benchmark",
+        args.benchmark,
         "--tokens",
         str(args.tokens),
         "--accuracy",
@@ -214,6 +229,27 @@ def child(args: argparse.Namespace, size: int, lake: str, env: dict, profile: Pa
     return json.loads(out.read_text())
 
 
+STAGES = (  # a code path in the stack -> the stage it belongs to (first match wins)
+    ("verifiers/process_", "verifier (process verdicts)"),
+    ("verifiers/", "verifier (answers)"),
+    ("fake_sampler.py", "sampler (fake engine)"),
+    ("sampler/", "sampler (fake engine)"),
+    ("lake/writer.py", "lake writer"),
+    ("ray/data/", "Ray Data (blocks, scheduling)"),
+    ("pyarrow/", "Arrow conversions"),
+)
+
+
+def _kind(proc: str, stack: str) -> str:
+    """Which part of the run a sampled stack belongs to: the driver, else a stage by its code."""
+    if "simulated_study" in proc:
+        return "driver"
+    for path, kind in STAGES:
+        if path in stack:
+            return kind
+    return "Ray worker runtime (idle loop, RPC)"
+
+
 def summarize_profile(path: Path, top: int = 12) -> dict:
     """py-spy's raw stacks -> CPU share per process kind and the top functions (self time).
 
@@ -233,10 +269,7 @@ def summarize_profile(path: Path, top: int = 12) -> dict:
         procs = [m.group(1) for m in re.finditer(r'process \d+:"(.*?)"(?:;|$)', stack, re.S)]
         frames = re.sub(r'process \d+:".*?"(?:;|$)', "", stack, flags=re.S).split(";")
         proc = procs[-1] if procs else ""
-        kinds = ("TaskVerifier", "FakeSampler", "ParquetLakeWriter", "ReadArrow", "raylet")
-        kind = next((k for k in kinds if k in proc), None)
-        if kind is None:
-            kind = "driver" if "simulated_study" in proc else "other Ray processes"
+        kind = _kind(proc, stack)
         per_process[kind] += count
         leaf = frames[-1] if frames and frames[-1] else "(native)"
         per_function[f"{kind}: {leaf[:110]}"] += count
@@ -253,6 +286,12 @@ def main() -> int:
         "--sizes", default="100000,1000000", help="samples per run, comma-separated"
     )
     parser.add_argument("--problems", type=int, default=1000)
+    parser.add_argument(
+        "--benchmark",
+        default=str(GSM8K) if GSM8K.is_file() else "synthetic",
+        help="a math set's JSONL (default: the shared GSM8K file; --problems must not exceed "
+        "its size) or 'synthetic' (arithmetic with reasoning graphs: process verdicts too)",
+    )
     parser.add_argument("--tokens", type=int, default=200, help="mean response length (words)")
     parser.add_argument("--accuracy", type=float, default=0.3)
     parser.add_argument(
