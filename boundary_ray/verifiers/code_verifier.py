@@ -26,12 +26,15 @@ entry point is not provably complete). Each non-correct verdict has a reason.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import secrets
 import signal
+import warnings
 from collections import Counter
 from typing import Any
 
+from boundary_ray.verifiers import untrusted_cgroup
 from boundary_ray.verifiers.base import Verdict, Verifier
 from boundary_ray.verifiers.code_drivers import in_process_driver
 from boundary_ray.verifiers.code_extraction import extract_code
@@ -66,6 +69,8 @@ class CodeVerifier(Verifier):
         self.oracles = Oracles()
         self.modes: Counter[str] = Counter()
         sandbox_available()
+        if untrusted_cgroup.available() is None:
+            _warn_no_cgroup(self.limits.worst_case_mb)
 
     def verify_one(self, row: dict[str, Any]) -> Verdict:
         """Extract the program of ``row['response']`` and judge it against ``row['tests']``."""
@@ -167,6 +172,17 @@ class CodeVerifier(Verifier):
                     f"case {number}: expected {_clip(case['output'])}, got {_clip(output)}",
                 )
         return "correct", None
+
+
+@functools.cache
+def _warn_no_cgroup(worst_case_mb: int) -> None:
+    warnings.warn(
+        "code sandboxes get no memory/pids cgroup here (set BOUNDARY_RAY_CGROUP to a delegated "
+        f"cgroup v2 directory): each may hold up to {worst_case_mb} MiB, and verify.workers of "
+        "them run at once; size verify.workers to fit this machine's memory",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
 def _after_prompt(prompt: str, code: str, rule: str) -> str:

@@ -224,3 +224,15 @@ def test_evalplus_exported_tables_are_io_cases_unless_the_oracle_is_special() ->
     assert len(cases_from_io_table(mbpp, "add")) == 2
     extra = EVALPLUS_EXPORTED.replace("    results = [", "    print(1)\n    results = [")
     assert cases_from_io_table(extra, "add") is None
+
+
+@needs_bwrap
+def test_without_a_cgroup_the_verifier_warns_with_the_sandbox_worst_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from boundary_ray.verifiers import code_verifier, untrusted_cgroup
+
+    monkeypatch.setattr(untrusted_cgroup, "available", lambda: None)
+    code_verifier._warn_no_cgroup.cache_clear()
+    with pytest.warns(RuntimeWarning, match=r"up to 16448 MiB, and verify.workers of them"):
+        code_verifier.CodeVerifier(timeout_s=1.0)
