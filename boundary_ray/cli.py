@@ -16,12 +16,13 @@ from boundary_ray.errors import BoundaryError
 DEMO_SPEC = Path(__file__).parent / "examples" / "demo.yaml"
 
 
-def _params(pairs: list[str] | None) -> dict[str, str]:
+def _params(pairs: list[str] | None, flag: str = "--param") -> dict[str, str]:
+    """``KEY=VALUE`` pairs of a repeated option as a dict (errors name ``flag``)."""
     params = {}
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise BoundaryError(f"--param {pair!r}: expected key=value")
+            raise BoundaryError(f"{flag} {pair!r}: expected key=value")
         params[key] = value
     return params
 
@@ -196,7 +197,8 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_lake_compact(args: argparse.Namespace) -> int:
     from boundary_ray.lake.compact import compact_lake
 
-    for result in compact_lake(args.lake, args.table, _params(args.partition), args.target_mb):
+    partitions = _params(args.partition, "--partition")
+    for result in compact_lake(args.lake, args.table, partitions, args.target_mb):
         done = f"{result.files_before} files -> {result.files_after}"
         why = (
             f" (skipped: {result.skipped})"
