@@ -16,6 +16,7 @@ import pytest
 
 from boundary_ray import schema
 from boundary_ray.lake.reader import list_files, read_table
+from boundary_ray.lake.runs import list_runs, read_manifests
 from boundary_ray.pipeline import run_spec_file
 
 pytestmark = pytest.mark.engine
@@ -140,8 +141,11 @@ def test_resume_after_sigkill_gives_every_sample_exactly_once(
     proc.wait()
     partial = _samples(lake)
     assert 0 < len(partial) < 16, "kill came too late to test resume"
+    assert [run["state"] for run in list_runs(str(lake)).to_pylist()] == ["interrupted"]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+    killed, rerun = read_manifests(str(lake))  # the rerun wrote the killed run's state
+    assert (killed["status"], rerun["status"]) == ("interrupted", "done")
     rows = _samples(lake)
     assert len(rows) == 16 and len(set(_keys(rows))) == 16
     assert {(r["problem_id"], r["sample_idx"]) for r in partial} <= {
