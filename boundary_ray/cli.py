@@ -134,7 +134,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.task == "process":
         return _verify_process(args)
     if args.lake or args.input is None:
-        raise BoundaryError(f"verify {args.task}: give one IN.jsonl (--lake is for `verify process`)")
+        raise BoundaryError(
+            f"verify {args.task}: give one IN.jsonl (--lake is for `verify process`)"
+        )
     from boundary_ray.verifiers.offline import verify_jsonl
 
     for result in verify_jsonl(args.task, args.input, timeout_s=args.timeout):
@@ -167,8 +169,10 @@ def cmd_label(args: argparse.Namespace) -> int:
         raise BoundaryError("label: give --export or --import, not both")
     if args.export:
         count = labelling.export_candidates(args.lake, args.export, params)
-        print(f"{count} responses to label written to {args.export}; fill in 'label' and run "
-              f"`boundary label --lake {args.lake} --import {args.export} --who NAME`")
+        print(
+            f"{count} responses to label written to {args.export}; fill in 'label' and run "
+            f"`boundary label --lake {args.lake} --import {args.export} --who NAME`"
+        )
         return 0
     if args.import_:
         count = labelling.import_labels(args.lake, args.import_, args.who)
