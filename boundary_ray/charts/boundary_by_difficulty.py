@@ -23,12 +23,11 @@ def boundary_by_difficulty_chart(table: pa.Table, models: Sequence[str] | None =
     data.require(table, COLUMNS, "boundary_by_difficulty")
     present = data.distinct(table, "model")
     color = colors.color_encoding("model", present, models)
-    x = alt.X(
-        "ops:Q",
-        title="difficulty (arithmetic operations)",
-        axis=alt.Axis(tickMinStep=1, format="d"),
-        scale=alt.Scale(zero=False, nice=False),
-    )
+    # one tick per difficulty present; every layer gets the same axis (a layer without it
+    # would let Vega-Lite put ticks at 1.5, 2.5 ..., printed as "2", "3" twice)
+    axis = alt.Axis(values=sorted(data.distinct(table, "ops")), format="d")
+    scale = alt.Scale(zero=False, nice=False)
+    x = alt.X("ops:Q", title="difficulty (arithmetic operations)", axis=axis, scale=scale)
     base = (
         alt.Chart()
         .transform_filter(SHOWN)
@@ -70,7 +69,7 @@ def boundary_by_difficulty_chart(table: pa.Table, models: Sequence[str] | None =
             alt.Chart()
             .transform_filter("datum.k == datum.max_k && datum.ops == datum.boundary_ops")
             .mark_rule(strokeWidth=1, strokeDash=[1, 2])
-            .encode(x="boundary_ops:Q", color=color)
+            .encode(x=alt.X("boundary_ops:Q", axis=axis, scale=scale), color=color)
         )
     panel = alt.layer(*layers).properties(width=theme.PANEL_WIDTH, height=theme.PANEL_HEIGHT)
     benchmarks = sorted(data.distinct(table, "benchmark"))
