@@ -383,6 +383,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Errors about files rather than code: a corrupt or truncated Parquet file in the lake
+# (pyarrow's ArrowInvalid, DuckDB's IOException/InvalidInputException) or a path that cannot
+# be read or written (OSError). The CLI reports them in one line; anything else is a bug and
+# keeps its traceback.
+_DATA_ERRORS = {
+    ("pyarrow.lib", "ArrowInvalid"),
+    ("_duckdb", "IOException"),
+    ("_duckdb", "InvalidInputException"),
+    ("duckdb", "IOException"),
+    ("duckdb", "InvalidInputException"),
+}
+
+
+def _is_data_error(exc: BaseException) -> bool:
+    """True for an error about a file (unreadable lake file, unwritable output path)."""
+    if isinstance(exc, OSError):
+        return True
+    return any((cls.__module__, cls.__name__) in _DATA_ERRORS for cls in type(exc).__mro__)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``boundary`` console script."""
     args = build_parser().parse_args(argv)
@@ -390,6 +410,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except BoundaryError as exc:
         one_line = str(exc).replace("\r", "\\r").replace("\n", "\\n")  # a key may hold one
+        print(f"boundary: error: {one_line}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if not _is_data_error(exc):
+            raise
+        # an unreadable lake file or an unwritable --out: the message names the path
+        one_line = " ".join(str(exc).split())
         print(f"boundary: error: {one_line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -263,7 +263,10 @@ def _sizes(folder: Path, listing: dict[str, tuple[int, int]]) -> dict[str, int]:
     """Uncompressed data size of each ``.parquet`` file, from its footer."""
     sizes = {}
     for name in _parquet(listing):
-        meta = pq.ParquetFile(folder / name).metadata
+        try:
+            meta = pq.ParquetFile(folder / name).metadata
+        except pa.ArrowInvalid as exc:  # a truncated or foreign file: name it, change nothing
+            raise BoundaryError(f"{folder / name}: not a readable Parquet file ({exc})") from exc
         sizes[name] = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     return sizes
 
