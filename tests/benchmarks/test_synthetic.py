@@ -325,7 +325,11 @@ def test_defaults_and_dispatch_through_load_problems():
         ("synthetic:arith?distractors=-0.5", {}, "distractors: must be in 0.0..2.0"),
         ("synthetic:arith", {"distractors": "lots"}, "options.distractors: expected a number"),
         ("synthetic:arith?ops=20&distractors=1", {}, "distractors: too many quantities for ops=20"),
-        ("synthetic:arith?style=poem", {}, "style: expected one of story, equations, expression, got 'poem'"),
+        (
+            "synthetic:arith?style=poem",
+            {},
+            "style: expected one of story, equations, expression, got 'poem'",
+        ),
     ],
 )
 def test_bad_params_name_the_key(source, options, message):
