@@ -29,14 +29,10 @@ def verify_jsonl(task: str, path: str, timeout_s: float | None = None) -> Iterat
         raise BoundaryError(f"verify: unknown task {task!r} (math, code or visual)")
     if timeout_s is not None and timeout_s <= 0:
         raise BoundaryError(f"verify: --timeout must be > 0, got {timeout_s:g}")
-    name = "<stdin>" if path == "-" else path
-    handle = sys.stdin if path == "-" else _open(path)
     verifier = _make_verifier(task, timeout_s)
     try:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            row = _parse_line(line, task, f"{name}:{number}")
+        for where, record in jsonl_records(path):
+            row = _parse_record(record, task, where)
             verdict, elapsed_ms = verifier.judge(row)
             yield {
                 "correct": verdict.correct,
@@ -47,11 +43,46 @@ def verify_jsonl(task: str, path: str, timeout_s: float | None = None) -> Iterat
                 "verify_ms": round(elapsed_ms, 3),
             }
     finally:
-        if handle is not sys.stdin:
-            handle.close()
         close = getattr(verifier, "close", None)
         if close is not None:
             close()
+
+
+def jsonl_records(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, record)`` for each non-blank line of ``path`` ('-' = stdin), ``where`` being
+    ``file:line``; a line that is not a JSON object is a ``BoundaryError`` naming it."""
+    name = "<stdin>" if path == "-" else path
+    handle = sys.stdin if path == "-" else _open(path)
+    try:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{name}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BoundaryError(
+                    f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
+                ) from None
+            if not isinstance(record, dict):
+                raise BoundaryError(f"{where}: expected a JSON object, got {type(record).__name__}")
+            yield where, record
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+def json_object_field(record: dict[str, Any], field: str, where: str) -> dict[str, Any]:
+    """``record[field]`` as a dict: a JSON object, or a string holding one."""
+    value = record[field]
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise BoundaryError(f"{where}: field {field!r} is a string but not JSON") from None
+    if not isinstance(value, dict):
+        raise BoundaryError(f"{where}: field {field!r} must be a JSON object")
+    return value
 
 
 def _open(path: str) -> Any:
@@ -81,13 +112,7 @@ def _make_verifier(task: str, timeout_s: float | None) -> Verifier:
     return CodeVerifier() if timeout_s is None else CodeVerifier(timeout_s=timeout_s)
 
 
-def _parse_line(line: str, task: str, where: str) -> dict[str, Any]:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise BoundaryError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(record, dict):
-        raise BoundaryError(f"{where}: expected a JSON object, got {type(record).__name__}")
+def _parse_record(record: dict[str, Any], task: str, where: str) -> dict[str, Any]:
     for name in REQUIRED[task]:
         if name not in record:
             raise BoundaryError(f"{where}: missing field {name!r}")
@@ -108,15 +133,7 @@ def _parse_line(line: str, task: str, where: str) -> dict[str, Any]:
         if task == "visual":
             row.update(_visual_fields(record, where))
     else:
-        tests = record["tests"]
-        if isinstance(tests, str):
-            try:
-                tests = json.loads(tests)
-            except json.JSONDecodeError:
-                raise BoundaryError(f"{where}: field 'tests' is a string but not JSON") from None
-        if not isinstance(tests, dict):
-            raise BoundaryError(f"{where}: field 'tests' must be a JSON object")
-        row["tests"] = json.dumps(tests)
+        row["tests"] = json.dumps(json_object_field(record, "tests", where))
     return row
 
 
