@@ -7,7 +7,9 @@ final ``\\boxed{}`` holds the gold answer with probability ``accuracy`` (else a 
 share ``length`` of the samples is cut off at ``sampling.max_tokens`` with no final answer
 (``finish_reason`` 'length'). Which samples are correct or cut off is decided by a hash of
 (``seed``, problem_id, sample_idx), so a rerun, another batching or a resume reproduces them.
-No model, tokenizer or vLLM is loaded (``sampler/fake_sampler.py``).
+``step_s`` makes each engine step take that many seconds, as a real engine's would (default 0:
+as fast as the pipeline around it allows). No model, tokenizer or vLLM is loaded
+(``sampler/fake_sampler.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class FakeSource:
     tokens: int = 200
     seed: int = 0
     length: float = 0.0  # share of samples cut off at max_tokens
+    step_s: float = 0.0  # seconds each engine step takes
 
     @classmethod
     def parse(cls, source: str) -> FakeSource:
@@ -44,9 +47,12 @@ class FakeSource:
                 values[key] = _number(source, key, raw, float, 0.0, 1.0)
             elif key in ("tokens", "seed"):
                 values[key] = _number(source, key, raw, int, 1 if key == "tokens" else 0, None)
+            elif key == "step_s":
+                values[key] = _number(source, key, raw, float, 0.0, 60.0)
             else:
                 raise BoundaryError(
-                    f"{source}: unknown option {key!r} (known: accuracy, tokens, seed, length)"
+                    f"{source}: unknown option {key!r}"
+                    " (known: accuracy, tokens, seed, length, step_s)"
                 )
         return cls(kind=kind, **values)
 

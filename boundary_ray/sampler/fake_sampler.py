@@ -10,6 +10,7 @@ of a million samples costs only the pipeline around it.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,8 @@ class FakeEngine:
         return bool(self.queued)
 
     def step(self) -> list[FakeOutput]:
+        if self.source.step_s:
+            time.sleep(self.source.step_s)  # a real engine's step takes time
         done, self.queued = self.queued, []
         return [
             FakeOutput(rid, [fake_completion(self.source, p, i) for i in range(p.n)])

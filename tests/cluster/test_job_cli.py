@@ -29,14 +29,17 @@ from boundary_ray.lake.reader import list_files, read_table
 pytestmark = pytest.mark.cluster
 
 REPO = Path(__file__).resolve().parents[2]
-PROBLEMS, N = 100, 200  # 20,000 samples in batches of 2 problems: 50 files, ~20 s of work
+# 20,000 samples in batches of 2 problems: 50 files. Each engine step takes 1 s, so the run
+# lasts at least ~25 s (50 batches, 2 in flight) however fast the machine: `ray job stop`
+# lands mid-run (an idle machine finished the whole run without it before the stop arrived).
+PROBLEMS, N = 100, 200
 
 SPEC = f"""
 name: job-cli
 lake: ./lake
 models:
   - name: fake
-    source: "fake:canned?accuracy=0.3&tokens=200&seed=0"
+    source: "fake:canned?accuracy=0.3&tokens=200&seed=0&step_s=1"
 benchmarks:
   - name: arith
     source: "synthetic:arith?ops=1-4&per_op={PROBLEMS // 4}&seed=0"

@@ -17,6 +17,7 @@ def test_source_options_parse_and_bad_ones_are_named() -> None:
     source = FakeSource.parse("fake:canned?accuracy=0.3&tokens=200&seed=7&length=0.1")
     assert source == FakeSource("canned", accuracy=0.3, tokens=200, seed=7, length=0.1)
     assert FakeSource.parse("fake:canned") == FakeSource()
+    assert FakeSource.parse("fake:canned?step_s=0.25").step_s == 0.25
     assert resolve_model_source("fake:canned?seed=1") == "fake:canned?seed=1"
     for bad, named in [
         ("fake:oracle", "unknown fake kind 'oracle'"),
@@ -24,6 +25,7 @@ def test_source_options_parse_and_bad_ones_are_named() -> None:
         ("fake:canned?accuracy=1.5", "accuracy=1.5 must be in"),
         ("fake:canned?tokens=many", "tokens='many' is not int"),
         ("fake:canned?tokens=0", "tokens=0 must be >= 1"),
+        ("fake:canned?step_s=-1", "step_s=-1 must be in"),
     ]:
         with pytest.raises(BoundaryError, match=named):
             resolve_model_source(bad)
