@@ -53,6 +53,11 @@ def fingerprint(lake: str, model: str, benchmark: str) -> str:
     return digest.hexdigest()[:20]
 
 
+def _file_name(lake: str, part: dict[str, str]) -> str:
+    """The outcome file's name (without .parquet) for the partition's current sample files."""
+    return f"{PREFIX}{fingerprint(lake, part['model'], part['benchmark'])}"
+
+
 def fresh_outcome_files(lake: str) -> list[str] | None:
     """The outcome file of every samples partition, or None when any is missing or stale
     (or the lake has labels or re-computed process verdicts: then only samples answer)."""
@@ -60,7 +65,7 @@ def fresh_outcome_files(lake: str) -> list[str] | None:
         return None
     found = []
     for part in partition_values(lake, "samples"):
-        wanted = f"{PREFIX}{fingerprint(lake, part['model'], part['benchmark'])}.parquet"
+        wanted = f"{_file_name(lake, part)}.parquet"
         files = [p for p in list_files(lake, "outcomes", part) if p.endswith("/" + wanted)]
         if not files:
             return None
@@ -76,7 +81,7 @@ def refresh_outcomes(lake: str, models: list[str] | None = None) -> dict[str, in
     for part in partition_values(lake, "samples"):
         if models is not None and part["model"] not in models:
             continue
-        name = f"{PREFIX}{fingerprint(lake, part['model'], part['benchmark'])}"
+        name = _file_name(lake, part)
         existing = list_files(lake, "outcomes", part)
         if any(p.endswith(f"/{name}.parquet") for p in existing):
             counts["kept"] += 1

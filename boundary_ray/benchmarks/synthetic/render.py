@@ -94,7 +94,6 @@ def render_expression(graph: Graph, mod: int | None = None) -> Story:
     built by substituting each operand's own expression: the fewest words of all. Distractors
     cannot appear (nothing unneeded is in an expression), and an operand used twice is written
     twice."""
-    quantities = graph.quantities()
     texts: dict[str, tuple[str, int]] = {}  # id -> (expression, precedence: 1 +-, 2 *, 3 atom)
 
     def operand(qid: str, at_least: int) -> str:
@@ -121,7 +120,6 @@ def render_expression(graph: Graph, mod: int | None = None) -> Story:
     sentences = {q.id: texts[q.id][0] for q in graph.steps}
     for q in graph.distractors:
         subjects[q.id], sentences[q.id] = q.id, ""
-    del quantities
     return Story(question, sentences, subjects, "")
 
 
