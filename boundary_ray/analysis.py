@@ -21,7 +21,8 @@ import pyarrow as pa
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import is_local, open_lake
+from boundary_ray.lake.filesystem import is_local, local_root, open_lake
+from boundary_ray.lake.locks import consistent_read
 from boundary_ray.lake.reader import arrow_dataset, lake_files, layout
 from boundary_ray.settings import queries_override
 
@@ -97,20 +98,29 @@ def run_query(name: str, lake: str, params: dict[str, str] | None = None) -> pa.
     if re.search(r"\b(?:from|join)\s+problem_outcomes\b", sql):
         declared = {**declared, **{k: v for k, v in view_params().items() if k not in declared}}
     values = _convert_params(name, params or {}, declared)
-    con = duckdb.connect()
-    try:
-        _create_views(con, lake)
-        for key, value in values.items():
-            con.execute(f"set variable {key} = ?", [value])
-        _use_outcomes(con, lake, values)
-        return con.sql(sql).to_arrow_table()
-    except duckdb.Error as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BoundaryError(f"query {name} on lake {lake}: {first_line}") from exc
-    except (pa.ArrowException, OSError) as exc:  # a URI lake's files, read through pyarrow
-        raise BoundaryError(f"query {name} on lake {lake}: {exc}".splitlines()[0]) from exc
-    finally:
-        con.close()
+
+    def read() -> pa.Table:
+        con = duckdb.connect()
+        try:
+            _create_views(con, lake)
+            for key, value in values.items():
+                con.execute(f"set variable {key} = ?", [value])
+            _use_outcomes(con, lake, values)
+            return con.sql(sql).to_arrow_table()
+        except duckdb.Error as exc:
+            raise BoundaryError(f"query {name} on lake {lake}: {first_line(exc)}") from exc
+        except (pa.ArrowException, OSError) as exc:  # a URI lake's files, read through pyarrow
+            raise BoundaryError(f"query {name} on lake {lake}: {exc}".splitlines()[0]) from exc
+        finally:
+            con.close()
+
+    return consistent_read(lake, local_root(lake), read)
+
+
+def first_line(exc: Exception) -> str:
+    """The first line of a DuckDB error (its type name when it has no text)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _convert_params(query: str, params: dict[str, str], declared: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,8 @@ from typing import Any
 import pyarrow as pa
 
 from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.filesystem import local_root
+from boundary_ray.lake.locks import consistent_read
 
 # Python type of each schema.yml parameter type (for signatures and docs)
 PARAM_TYPES: dict[str, Any] = {
@@ -44,19 +46,21 @@ def run_sql(text: str, lake: str) -> pa.Table:
     (``problems``, ``models``, ``samples``, ``scores``, ``problem_outcomes``, ...)."""
     import duckdb
 
-    from boundary_ray.analysis import _create_views
+    from boundary_ray.analysis import _create_views, first_line
 
-    con = duckdb.connect()
-    try:
-        _create_views(con, lake)
-        return con.sql(text).to_arrow_table()
-    except duckdb.Error as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BoundaryError(f"sql on lake {lake}: {first_line}") from exc
-    except AttributeError:  # a statement that returns nothing (``set variable ...``)
-        raise BoundaryError(f"sql on lake {lake}: the statement returns no table") from None
-    finally:
-        con.close()
+    def read() -> pa.Table:
+        con = duckdb.connect()
+        try:
+            _create_views(con, lake)
+            return con.sql(text).to_arrow_table()
+        except duckdb.Error as exc:
+            raise BoundaryError(f"sql on lake {lake}: {first_line(exc)}") from exc
+        except AttributeError:  # a statement that returns nothing (``set variable ...``)
+            raise BoundaryError(f"sql on lake {lake}: the statement returns no table") from None
+        finally:
+            con.close()
+
+    return consistent_read(lake, local_root(lake), read)
 
 
 def query_params(name: str) -> dict[str, dict[str, Any]]:

@@ -2,10 +2,9 @@
 
 The pipeline writes one file per finished batch; a study makes hundreds of thousands. This
 module rewrites a partition folder (``samples/model=m/benchmark=b/``) so that its small files
-become a few large ones, each one sorted Parquet row group, while every reader (the DuckDB views
-of ``queries/views.sql``, ``lake/reader.py``, a user's ``read_parquet('lake/samples/**/*.parquet')``)
-sees, at every instant, either the whole old folder or the whole new one: never a sample twice,
-never a sample missing. Readers are not changed; they keep globbing ``*.parquet``.
+become a few large ones, each one sorted Parquet row group, while a path lookup sees, at every
+instant, either the whole old folder or the whole new one: the project's queries never see a
+sample twice or miss one (see "Readers" below for what that asks of a reader).
 
 The protocol, for one partition folder ``F`` (local or mounted lakes only):
 
@@ -29,9 +28,14 @@ Killed at any point (SIGKILL, power cut after the fsyncs): before step 4, ``F`` 
 files. Either way ``S`` is garbage, and the next ``compact`` deletes it first (step 1).
 
 Beside a running job: other partitions are never touched; a partition being written is safe
-(its writers wait for the swap, a few milliseconds, and their files are carried over). A query
-that listed ``F`` just before the swap and opens a file just after it fails with a missing-file
-error and can be rerun; it never returns a wrong count.
+(its writers wait for the swap, a few milliseconds, and their files are carried over).
+
+Readers: the swap runs with the lake's swap generation odd (``lake/locks.py``), and the
+project's queries (``boundary query``, ``boundary sql``, ``Lake``) rerun when it moved while they
+read, so they never return a wrong count. A glob of your own (``read_parquet`` in a DuckDB shell,
+a polars scan) that lists ``F`` at the instant of a swap can fail with a missing file or, in
+DuckDB (which skips a listed name it cannot ``stat``), silently miss rows of ``F``: do not
+read the lake with your own glob while ``compact`` runs.
 
 Not done: object-store lakes (``s3://``, ``gs://``) have no atomic rename of a folder, so the
 swap cannot be made atomic for readers that glob; ``compact`` refuses them. The swap needs a
@@ -56,7 +60,7 @@ import pyarrow.parquet as pq
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.filesystem import is_local
-from boundary_ray.lake.locks import CONTROL_DIR, lock_path, partition_lock
+from boundary_ray.lake.locks import CONTROL_DIR, lock_path, partition_lock, swapping
 
 DEFAULT_TARGET_MB = 128.0
 Step = Callable[[str], None]  # called with a step name; tests SIGKILL the process there
@@ -176,7 +180,8 @@ def compact_partition(
                         os.link(live / f, staging / f)
                 _fsync_dir(staging)
                 step("linked")
-                _exchange(live, staging)
+                with swapping(root):
+                    _exchange(live, staging)
             except (OSError, BoundaryError) as exc:
                 shutil.rmtree(staging, ignore_errors=True)
                 if isinstance(exc, BoundaryError):
