@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import is_local, local_root, open_lake
+from boundary_ray.lake.filesystem import is_local, open_lake
 from boundary_ray.lake.locks import consistent_read
 from boundary_ray.lake.reader import arrow_dataset, lake_files, layout
 from boundary_ray.settings import queries_override
@@ -114,7 +114,7 @@ def run_query(name: str, lake: str, params: dict[str, str] | None = None) -> pa.
         finally:
             con.close()
 
-    return consistent_read(lake, local_root(lake), read)
+    return consistent_read(lake, read)
 
 
 def first_line(exc: Exception) -> str:

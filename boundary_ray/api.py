@@ -29,7 +29,6 @@ from typing import Any
 import pyarrow as pa
 
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import local_root
 from boundary_ray.lake.locks import consistent_read
 
 # Python type of each schema.yml parameter type (for signatures and docs)
@@ -60,7 +59,7 @@ def run_sql(text: str, lake: str) -> pa.Table:
         finally:
             con.close()
 
-    return consistent_read(lake, local_root(lake), read)
+    return consistent_read(lake, read)
 
 
 def query_params(name: str) -> dict[str, dict[str, Any]]:

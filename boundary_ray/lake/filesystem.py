@@ -29,8 +29,3 @@ def absolute_lake(lake: str) -> str:
     if is_local(lake):
         return str(Path(lake.removeprefix("file://")).expanduser().resolve())
     return lake
-
-
-def local_root(lake: str) -> str | None:
-    """The absolute folder of a local lake; None for an object-store URI."""
-    return absolute_lake(lake) if is_local(lake) else None

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.filesystem import absolute_lake, is_local
 
 T = TypeVar("T")
 LOCK_FREE_TRIES = 3
@@ -113,13 +114,14 @@ def stable_generation(root: str) -> int:
         time.sleep(0.005)
 
 
-def consistent_read(lake: str, root: str | None, read: Callable[[], T]) -> T:
-    """``read()`` of the local lake at ``root``, with no folder swap inside it: rerun when a
-    compactor swapped one meanwhile, and after ``LOCK_FREE_TRIES`` such reruns, run once more
-    holding the generation lock shared, which holds the next swap off until the read is done
-    (``root`` None: an object-store lake, which is never compacted)."""
-    if root is None:
+def consistent_read(lake: str, read: Callable[[], T]) -> T:
+    """``read()`` of ``lake`` with no folder swap inside it: rerun when a compactor swapped one
+    meanwhile, and after ``LOCK_FREE_TRIES`` such reruns, run once more holding the generation
+    lock shared, which holds the next swap off until the read is done. An object-store lake is
+    never compacted: it is read once."""
+    if not is_local(lake):
         return read()
+    root = absolute_lake(lake)
     for _ in range(LOCK_FREE_TRIES):
         before = stable_generation(root)
         try:

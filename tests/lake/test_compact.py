@@ -160,9 +160,7 @@ def test_target_size_and_partition_filter(tmp_path: Path) -> None:
 
 CRASH = """
 import os, signal, sys
-from boundary_ray.api import run_sql
 from boundary_ray.lake.compact import compact_lake
-from boundary_ray.lake.locks import consistent_read, generation, swapping
 point, nth = sys.argv[2], int(sys.argv[3])
 seen = []
 def step(name):
@@ -301,9 +299,9 @@ def test_a_read_that_a_swap_overlaps_is_rerun(tmp_path: Path) -> None:
                 pass
         return len(calls)
 
-    assert consistent_read("lake", root, read) == 2
+    assert consistent_read(root, read) == 2
     assert calls == [0, 2]
-    assert consistent_read("s3://b/lake", None, read) == 3  # object stores: never compacted
+    assert consistent_read("s3://b/lake", read) == 3  # object stores: never compacted
 
 
 def test_a_reader_that_keeps_losing_holds_the_next_swap_off(tmp_path: Path) -> None:
@@ -325,7 +323,7 @@ def test_a_reader_that_keeps_losing_holds_the_next_swap_off(tmp_path: Path) -> N
         read.late = late  # type: ignore[attr-defined]
         return "whole" if held_off else "overlapped"
 
-    assert consistent_read("lake", root, read) == "whole"
+    assert consistent_read(root, read) == "whole"
     read.late.join(timeout=5)  # type: ignore[attr-defined]
     assert swapped.is_set() and generation(root) == 8  # the swap ran once the read was done
 
@@ -341,7 +339,7 @@ def test_a_compactor_killed_mid_swap_does_not_stall_readers(tmp_path: Path) -> N
     subprocess.run([sys.executable, "-c", script, root], check=False)
     assert generation(root) % 2 == 1  # left odd: the swap never finished
     started = time.monotonic()
-    assert consistent_read("lake", root, lambda: "read") == "read"
+    assert consistent_read(root, lambda: "read") == "read"
     assert time.monotonic() - started < 2
     with swapping(root):  # the next swap moves on from the odd number
         assert generation(root) % 2 == 1 and generation(root) > 1
