@@ -80,10 +80,14 @@ def worker_env() -> dict[str, str]:
 # A local Ray cluster started by `boundary run` exports no metrics and prestarts no idle
 # workers: nothing scrapes a laptop's metrics, and both take CPU from the engine
 # (perf/pipeline_cpu.py: 55 -> 44 CPU-s besides the engine's 97 on a 64-sample run).
+# Its workers run at nice 0, not Ray's default 15: the CPU engine is a worker, and at nice 15
+# the driver and every Ray daemon (nice 0) preempt its OpenMP threads, each preemption stalling
+# the other core at the next barrier (perf/pipeline_overhead.py: 1.16x -> 1.08x bare vLLM).
 LOCAL_RAY_ENV = {
     "RAY_enable_metrics_collection": "0",
     "RAY_enable_worker_prestart": "0",
     "RAY_prestart_worker_first_driver": "0",
+    "RAY_worker_niceness": "0",
 }
 
 

@@ -5,6 +5,12 @@ from an inbox, steps the engine while anything is unfinished, and completes each
 future when its last sample is done. Several Ray Data batches in flight on one actor therefore
 share one continuously batched engine, while each batch returns as soon as its own problems
 are finished.
+
+The loop thread also builds the engine. A CPU engine's OpenMP runtime gives every thread that
+runs torch code its own team of worker threads; libgomp counts the threads of every team, and
+once they outnumber the cores it stops spinning at barriers and sleeps in the kernel instead.
+An engine built on one thread and stepped on another makes two teams, and on 2 cores its steps
+slept ~860 times a second and ran ~15-20 % slower than bare vLLM (``perf sched``; issue 13).
 """
 
 from __future__ import annotations
@@ -12,21 +18,26 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
 
 class EngineLoop:
-    """Runs ``engine.step()`` in a daemon thread; ``submit`` is safe from any thread."""
+    """Builds the engine with ``start()`` and runs ``engine.step()`` in one daemon thread;
+    ``submit`` is safe from any thread."""
 
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
+    def __init__(self, start: Callable[[], Any]) -> None:
         self.inbox: queue.Queue[tuple[str, str, Any, Future]] = queue.Queue()
         self.pending: dict[str, Future] = {}
         self.ids = itertools.count()
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="vllm-engine-loop", daemon=True)
+        started: Future = Future()
+        self.thread = threading.Thread(
+            target=self._run, args=(start, started), name="vllm-engine-loop", daemon=True
+        )
         self.thread.start()
+        self.engine = started.result()  # what start() raised is raised here, in the caller
 
     def submit(self, prompt: str, params: Any) -> Future:
         """Queue one request; the future resolves to its final ``RequestOutput``."""
@@ -37,11 +48,18 @@ class EngineLoop:
         self.inbox.put((f"boundary-{next(self.ids)}", prompt, params, future))
         return future
 
-    def _run(self) -> None:
+    def _run(self, start: Callable[[], Any], started: Future) -> None:
+        try:
+            engine = start()
+        except BaseException as exc:  # noqa: BLE001 - the constructor raises it
+            started.set_exception(exc)
+            return
+        self.engine = engine
+        started.set_result(engine)
         try:
             while True:
-                self._take_new(block=not self.engine.has_unfinished_requests())
-                for out in self.engine.step():
+                self._take_new(block=not engine.has_unfinished_requests())
+                for out in engine.step():
                     if out.finished:  # outputs carry the external id we gave
                         self.pending.pop(out.request_id).set_result(out)
         except BaseException as exc:  # noqa: BLE001 - every waiting caller gets the error

@@ -39,7 +39,7 @@ class EngineStage:
             from boundary_ray.sampler.engine import apply_cpu_environment
 
             apply_cpu_environment()  # before vLLM (and torch) are imported
-        self.loop = EngineLoop(self.start_engine())
+        self.loop = EngineLoop(self.start_engine)  # built on the thread that steps it
         self.ready_at = time.time()  # wall clock when this engine could first sample
 
     def start_engine(self) -> Any:

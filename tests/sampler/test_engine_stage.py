@@ -149,3 +149,38 @@ def test_drain_adds_up_verdicts_truncation_and_the_first_ready_engine(tmp_path: 
     assert totals["engine_ready_at"] == min(ready)
     with pytest.raises(BoundaryError, match="m: wrote 17 samples, planned 18"):
         drain(SummaryDataset(summaries), 18, "m", progress=False)
+
+
+class ThreadRecordingEngine(FakeEngine):
+    """A fake engine that notes which thread built it and which threads step it."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.built_on = threading.get_ident()
+        self.stepped_on: set[int] = set()
+
+    def step(self) -> list:
+        self.stepped_on.add(threading.get_ident())
+        return super().step()
+
+
+def test_the_engine_is_built_on_the_thread_that_steps_it() -> None:
+    """A CPU engine built on one thread and stepped on another gets two OpenMP teams, and
+    libgomp then sleeps at every barrier (engine_loop.py): one thread must do both."""
+    from boundary_ray.models.fake import FakeSource
+    from boundary_ray.sampler.engine_loop import EngineLoop
+
+    loop = EngineLoop(lambda: ThreadRecordingEngine(FakeSource()))
+    params = FakeParams(2, "p", 0, "1", "math", 8)
+    assert len(loop.submit("prompt", params).result(timeout=5).outputs) == 2
+    assert loop.engine.stepped_on == {loop.engine.built_on} != {threading.get_ident()}
+
+
+def test_an_engine_that_fails_to_start_fails_the_stage() -> None:
+    from boundary_ray.sampler.engine_loop import EngineLoop
+
+    def start() -> Any:
+        raise RuntimeError("no such model")
+
+    with pytest.raises(RuntimeError, match="no such model"):
+        EngineLoop(start)

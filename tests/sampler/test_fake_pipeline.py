@@ -4,6 +4,7 @@ lake writer, manifest) on the fake engine: counters, exactly-once keys and resum
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -61,6 +62,18 @@ def test_counters_per_model_match_the_lake_and_the_manifest(first_run: tuple[Pat
     assert counters["sampling_wall_s"] > 0  # counted from the engine's ready time
     manifest = json.loads((lake / "runs" / f"{result['run_id']}.json").read_text())
     assert manifest["status"] == "done" and manifest["counters"]["fake"] == counters
+
+
+def test_local_ray_workers_run_at_the_drivers_priority(first_run: tuple[Path, dict]) -> None:
+    """Ray starts workers at nice 15, below its daemons and the driver; the CPU engine is a
+    worker, so the local cluster ``boundary run`` starts gives its workers nice 0."""
+    import ray
+
+    @ray.remote(num_cpus=0)
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, 0)
+
+    assert ray.get(niceness.remote()) == os.getpriority(os.PRIO_PROCESS, 0) == 0
 
 
 def test_lake_rows_have_exactly_the_declared_columns(first_run: tuple[Path, dict]) -> None:
