@@ -6,13 +6,18 @@ pipeline side runs the whole Ray Data pipeline (sampling, math verification and 
 is timed from the moment its engine was ready to the last file written, so engine start is
 excluded on both sides. Each side runs in its own process.
 
-    python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160
+One pair is not a measurement on a shared 2-core VM: the same bare run took 155-185 s within
+an hour. ``--repeat R`` alternates the two sides R times and prints every pair's ratio and the
+median of the ratios.
+
+    python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,30 +94,40 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=160)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--in-flight", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=1, help="bare/pipeline pairs to run")
     parser.add_argument("--side", choices=["bare", "pipeline"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
         result = run_bare(args) if args.side == "bare" else run_pipeline(args)
         print("RESULT " + json.dumps(result))
         return
-    results = {}
-    for side in ("bare", "pipeline"):
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--side", side] + sys.argv[1:]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
-        if done.returncode != 0 or not lines:
-            sys.exit(f"{side} failed:\n{done.stderr[-3000:]}")
-        results[side] = json.loads(lines[-1].removeprefix("RESULT "))
-    bare, pipe = results["bare"], results["pipeline"]
     print(f"requests: {args.problems} problems x n={args.n}, max_tokens={args.max_tokens}")
-    print(
-        f"bare vLLM generate: {bare['wall_s']:7.1f} s  {bare['tokens']} tokens  {bare['tokens'] / bare['wall_s']:6.1f} tok/s"
-    )
-    print(
-        f"boundary pipeline:  {pipe['wall_s']:7.1f} s  {pipe['tokens']} tokens  {pipe['tokens'] / pipe['wall_s']:6.1f} tok/s"
-        f"  (whole run with Ray and engine start: {pipe['total_s']:.1f} s)"
-    )
-    print(f"ratio pipeline/bare (engine start excluded): {pipe['wall_s'] / bare['wall_s']:.3f}")
+    ratios = []
+    for _ in range(args.repeat):
+        bare, pipe = (run_side(side) for side in ("bare", "pipeline"))
+        print(
+            f"bare vLLM generate: {bare['wall_s']:7.1f} s  {bare['tokens']} tokens"
+            f"  {bare['tokens'] / bare['wall_s']:6.1f} tok/s"
+        )
+        print(
+            f"boundary pipeline:  {pipe['wall_s']:7.1f} s  {pipe['tokens']} tokens"
+            f"  {pipe['tokens'] / pipe['wall_s']:6.1f} tok/s"
+            f"  (whole run with Ray and engine start: {pipe['total_s']:.1f} s)"
+        )
+        ratios.append(pipe["wall_s"] / bare["wall_s"])
+        print(f"ratio pipeline/bare (engine start excluded): {ratios[-1]:.3f}")
+    if len(ratios) > 1:
+        print(f"median of {len(ratios)} ratios: {statistics.median(ratios):.3f}")
+
+
+def run_side(side: str) -> dict:
+    """One side in its own process (``--side``), with this run's other arguments."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--side", side] + sys.argv[1:]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
+    if done.returncode != 0 or not lines:
+        sys.exit(f"{side} failed:\n{done.stderr[-3000:]}")
+    return json.loads(lines[-1].removeprefix("RESULT "))
 
 
 if __name__ == "__main__":
