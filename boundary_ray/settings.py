@@ -80,9 +80,9 @@ def worker_env() -> dict[str, str]:
 # A local Ray cluster started by `boundary run` exports no metrics and prestarts no idle
 # workers: nothing scrapes a laptop's metrics, and both take CPU from the engine
 # (perf/pipeline_cpu.py: 55 -> 44 CPU-s besides the engine's 97 on a 64-sample run).
-# Its workers run at nice 0, not Ray's default 15: the CPU engine is a worker, and at nice 15
-# the driver and every Ray daemon (nice 0) preempt its OpenMP threads, each preemption stalling
-# the other core at the next barrier (perf/pipeline_overhead.py: 1.16x -> 1.08x bare vLLM).
+# Its workers run at nice 0, not Ray's default 15: the CPU engine is a worker and should not
+# rank below the driver and Ray's daemons (nice 0) on the cores it needs. One run measured it
+# alone, before the engine-thread fix in sampler/engine_loop.py: 203-224 s -> 188 s.
 LOCAL_RAY_ENV = {
     "RAY_enable_metrics_collection": "0",
     "RAY_enable_worker_prestart": "0",

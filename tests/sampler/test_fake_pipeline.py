@@ -73,7 +73,7 @@ def test_local_ray_workers_run_at_the_drivers_priority(first_run: tuple[Path, di
     def niceness() -> int:
         return os.getpriority(os.PRIO_PROCESS, 0)
 
-    assert ray.get(niceness.remote()) == os.getpriority(os.PRIO_PROCESS, 0) == 0
+    assert ray.get(niceness.remote()) == os.getpriority(os.PRIO_PROCESS, 0)  # 15 above by default
 
 
 def test_lake_rows_have_exactly_the_declared_columns(first_run: tuple[Path, dict]) -> None:
