@@ -6,11 +6,11 @@ pipeline side runs the whole Ray Data pipeline (sampling, math verification and 
 is timed from the moment its engine was ready to the last file written, so engine start is
 excluded on both sides. Each side runs in its own process.
 
-One pair is not a measurement on a shared 2-core VM: the same bare run took 155-185 s within
-an hour. ``--repeat R`` alternates the two sides R times and prints every pair's ratio and the
+One pair is not a measurement on a shared 2-core VM: the same bare run took 154-195 s within
+two hours. ``--repeat R`` alternates the two sides R times and prints every pair's ratio and the
 median of the ratios.
 
-    python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160 --repeat 3
+    python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160 --repeat 2
 """
 
 from __future__ import annotations

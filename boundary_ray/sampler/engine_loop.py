@@ -54,11 +54,10 @@ class EngineLoop:
         except BaseException as exc:  # noqa: BLE001 - the constructor raises it
             started.set_exception(exc)
             return
-        self.engine = engine
         started.set_result(engine)
         try:
             while True:
-                self._take_new(block=not engine.has_unfinished_requests())
+                self._take_new(engine, block=not engine.has_unfinished_requests())
                 for out in engine.step():
                     if out.finished:  # outputs carry the external id we gave
                         self.pending.pop(out.request_id).set_result(out)
@@ -70,7 +69,7 @@ class EngineLoop:
             while not self.inbox.empty():
                 self.inbox.get_nowait()[3].set_exception(exc)
 
-    def _take_new(self, block: bool) -> None:
+    def _take_new(self, engine: Any, block: bool) -> None:
         """Add every queued request to the engine; wait for one when the engine is idle."""
         while True:
             try:
@@ -79,7 +78,7 @@ class EngineLoop:
                 return
             block = False
             try:
-                self.engine.add_request(request_id, prompt, params)
+                engine.add_request(request_id, prompt, params)
             except Exception as exc:  # noqa: BLE001 - a bad request fails its own caller only
                 future.set_exception(exc)
                 continue

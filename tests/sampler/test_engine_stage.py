@@ -176,7 +176,7 @@ def test_the_engine_is_built_on_the_thread_that_steps_it() -> None:
     assert loop.engine.stepped_on == {loop.engine.built_on} != {threading.get_ident()}
 
 
-def test_an_engine_that_fails_to_start_fails_the_stage() -> None:
+def test_an_engine_that_fails_to_start_raises_in_the_caller() -> None:
     from boundary_ray.sampler.engine_loop import EngineLoop
 
     def start() -> Any:
