@@ -1,6 +1,7 @@
 """Where engine actors go: the Ray resources each sampler replica claims.
 
-- CPU engine: one actor per replica claiming one logical CPU (its threads use every core).
+- CPU engine: one actor per replica claiming one logical CPU (its threads use every core),
+  started with ``engine.CPU_ENGINE_PROCESS_ENV`` (one malloc arena).
 - GPU, ``tensor_parallel_size == 1``: one actor per GPU (``num_gpus=1``).
 - GPU, ``tensor_parallel_size = t > 1``: the actor claims no GPU itself; it runs inside a
   placement group of ``t`` bundles ``{GPU: 1, CPU: 1}`` with the STRICT_PACK strategy (all on
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from boundary_ray.errors import BoundaryError
+from boundary_ray.sampler.engine import CPU_ENGINE_PROCESS_ENV
 from boundary_ray.spec import EngineSpec
 
 
@@ -69,7 +71,7 @@ def plan_placement(engine: EngineSpec, gpus: int) -> Placement:
         if tp > 1:
             raise BoundaryError("engine.tensor_parallel_size: the CPU engine here supports only 1")
         replicas = engine.replicas or 1
-        remote_args = {"num_cpus": 1}
+        remote_args = {"num_cpus": 1, "runtime_env": {"env_vars": dict(CPU_ENGINE_PROCESS_ENV)}}
     return Placement(device, uses_gpus, replicas, remote_args)
 
 

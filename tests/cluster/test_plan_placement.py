@@ -13,7 +13,8 @@ from boundary_ray.spec import EngineSpec
 def test_no_gpus_runs_one_cpu_engine() -> None:
     plan = plan_placement(EngineSpec(replicas=0), gpus=0)
     assert (plan.device, plan.uses_gpus, plan.replicas) == ("cpu", False, 1)
-    assert plan.remote_args == {"num_cpus": 1}
+    assert plan.remote_args["num_cpus"] == 1
+    assert plan.remote_args["runtime_env"] == {"env_vars": {"MALLOC_ARENA_MAX": "1"}}
 
 
 @pytest.mark.parametrize(

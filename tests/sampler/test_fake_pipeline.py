@@ -76,6 +76,26 @@ def test_local_ray_workers_run_at_the_drivers_priority(first_run: tuple[Path, di
     assert ray.get(niceness.remote()) == os.getpriority(os.PRIO_PROCESS, 0)  # 15 above by default
 
 
+def test_a_cpu_engine_actor_starts_with_one_malloc_arena(first_run: tuple[Path, dict]) -> None:
+    """glibc reads MALLOC_ARENA_MAX when a process starts: the CPU engine's actor must have it in
+    the environment it was started with, beside the run's own worker variables."""
+    import ray
+
+    from boundary_ray.sampler.placement import plan_placement
+    from boundary_ray.spec import EngineSpec
+
+    @ray.remote
+    class Probe:
+        def started_with(self) -> list[str]:
+            with open("/proc/self/environ", "rb") as f:
+                return [v.decode() for v in f.read().split(b"\0") if v]
+
+    args = plan_placement(EngineSpec(), gpus=0).remote_args
+    started_with = ray.get(Probe.options(**args).remote().started_with.remote())
+    assert "MALLOC_ARENA_MAX=1" in started_with
+    assert "TOKENIZERS_PARALLELISM=false" in started_with  # the run's runtime_env still applies
+
+
 def test_lake_rows_have_exactly_the_declared_columns(first_run: tuple[Path, dict]) -> None:
     lake, result = first_run
     for path in list_files(str(lake), "samples"):
