@@ -1,8 +1,8 @@
 """``boundary run``: one Ray Data pipeline per model.
 
     problem requests ──► map_batches(VLLMSampler | FakeSampler, engine actors, sampler/stage.py)
-                     ──► map_batches(TaskVerifier, CPU)
-                     ──► map_batches(ParquetLakeWriter) ──► progress on the driver
+                     ──► map_batches(VerifyAndWrite: TaskVerifier, then ParquetLakeWriter; CPU)
+                     ──► summaries ──► progress on the driver
 
 Before sampling, the plan reads which samples the lake already holds and asks only for the
 missing ones, so an interrupted run, rerun, ends with every sample exactly once.
@@ -28,7 +28,7 @@ from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.plan import plan_requests, present_samples
 from boundary_ray.lake.problems import store_problems
-from boundary_ray.lake.writer import with_lake_writer, write_rows
+from boundary_ray.lake.writer import ParquetLakeWriter, write_rows
 from boundary_ray.models import resolve_model_source
 from boundary_ray.models.fake import is_fake
 from boundary_ray.models.modality import check_modalities
@@ -95,6 +95,27 @@ def _model_row(model: ModelSpec, run_id: str) -> dict[str, Any]:
         "tags": json.dumps(model.tags, sort_keys=True, default=str),
         "run_id": run_id,
     }
+
+
+class VerifyAndWrite(ParquetLakeWriter):
+    """The pipeline's CPU stage: each actor verifies a sampled batch (``TaskVerifier``) and
+    writes it to the lake's samples, returning the writer's summary row.
+
+    One actor does both, rather than a verifier pool followed by a writer actor: the verified
+    batch (every response) does not go through the object store once more, Ray Data's
+    scheduling loop has one operator fewer, and a 2-core laptop runs one Ray worker process
+    fewer beside its CPU engine (each wakes ~100 times a second; issue 13). With
+    ``verify.workers`` > 1 each actor writes its own files (names are fixed by the rows' keys).
+    """
+
+    def __init__(self, lake: str, math_timeout_s: float, code_timeout_s: float) -> None:
+        from boundary_ray.verifiers.router import TaskVerifier
+
+        super().__init__(lake, "samples", drop=schema.CARRIED)  # sample columns only
+        self.verifier = TaskVerifier(math_timeout_s=math_timeout_s, code_timeout_s=code_timeout_s)
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        return super().__call__(self.verifier(batch))
 
 
 def build_requests(
@@ -178,7 +199,6 @@ def _sample_model(
     import ray.data
 
     from boundary_ray.sampler.stage import add_engine_stage, drain
-    from boundary_ray.verifiers.router import TaskVerifier
 
     batch = spec.engine.batch_size
     refs, wanted = [], 0  # the plan goes to the object store block by block: the driver keeps refs
@@ -193,8 +213,9 @@ def _sample_model(
     ds = ray.data.from_arrow_refs(refs)
     ds = add_engine_stage(ds, sampler, kwargs, placement, batch, spec.engine.in_flight)
     ds = ds.map_batches(
-        TaskVerifier,
+        VerifyAndWrite,
         fn_constructor_kwargs={
+            "lake": spec.lake,
             "math_timeout_s": spec.verify.math_timeout_s,
             "code_timeout_s": spec.verify.code_timeout_s,
         },
@@ -203,8 +224,6 @@ def _sample_model(
         compute=ray.data.ActorPoolStrategy(size=spec.verify.workers),
         num_cpus=0.5,
     )
-    # the problem fields the sampler and the verifier read are not sample columns: dropped here
-    ds = with_lake_writer(ds, spec.lake, "samples", drop=schema.CARRIED)
     try:
         return _counters(drain(ds, wanted, model.name, progress))
     finally:

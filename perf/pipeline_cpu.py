@@ -28,9 +28,9 @@ from pathlib import Path
 # (role, substring of the process's command line), first match wins
 ROLES = (
     ("engine actor (VLLMSampler)", "VLLMSampler"),
-    ("verifier actors (TaskVerifier)", "TaskVerifier"),
+    ("verify-and-write actors (VerifyAndWrite)", "VerifyAndWrite"),
     ("math-verify child", "math_equivalence_child"),
-    ("lake writer actor", "ParquetLakeWriter"),
+    ("lake writer actor (scoring)", "ParquetLakeWriter"),
     ("Ray Data stats actor", "_StatsActor"),
     ("Ray Data autoscaling coordinator", "_AutoscalingCoordinatorActor"),
     ("Ray Data actor location tracker", "ActorLocationTracker"),

@@ -38,7 +38,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GSM8K = REPO.parent / "shared" / "benchmarks" / "gsm8k.jsonl"
-VERIFIER_CLASS = "TaskVerifier"
+VERIFIER_CLASS = "VerifyAndWrite"  # the verifier and lake writer actors
 
 
 def make_spec(args: argparse.Namespace, lake: str, samples: int) -> dict:

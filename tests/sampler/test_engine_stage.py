@@ -119,6 +119,27 @@ def test_writer_refuses_undeclared_columns_and_drops_only_what_it_is_told(
     assert summary["engine_ready_at"] == float(batch.schema.metadata[schema.ENGINE_READY_AT])
 
 
+def test_verify_and_write_stores_what_the_verifier_and_the_writer_would_apart(
+    tmp_path: Path,
+) -> None:
+    """The pipeline's one CPU stage (verifier, then writer, in one actor) stores the same rows
+    and returns the same summary as the two stages did."""
+    from boundary_ray.pipeline import VerifyAndWrite
+
+    sampled = FakeSampler("fake:canned?accuracy=0.5&tokens=8&length=0.2", SAMPLING)(requests(3, 4))
+    apart, fused = str(tmp_path / "apart"), str(tmp_path / "fused")
+    expected = ParquetLakeWriter(apart, "samples", drop=schema.CARRIED)(TaskVerifier()(sampled))
+    summary = VerifyAndWrite(fused, math_timeout_s=5.0, code_timeout_s=10.0)(sampled)
+    assert summary.to_pylist() == expected.to_pylist()
+    assert 0 < summary.column("correct")[0].as_py() < 12  # the verdicts are real ones
+    order = [("problem_id", "ascending"), ("sample_idx", "ascending")]
+    stored = [
+        read_table(lake, "samples").drop_columns(["verify_ms"]).sort_by(order)
+        for lake in (fused, apart)
+    ]  # verify_ms: wall time of each check
+    assert stored[0].num_rows == 12 and stored[0].equals(stored[1])
+
+
 class SummaryDataset:
     """Stands in for a Ray dataset whose last stage is the writer: yields its summaries."""
 
