@@ -6,11 +6,13 @@ pipeline side runs the whole Ray Data pipeline (sampling, math verification and 
 is timed from the moment its engine was ready to the last file written, so engine start is
 excluded on both sides. Each side runs in its own process.
 
-One pair is not a measurement on a shared 2-core VM: the same bare run took 154-195 s within
-two hours. ``--repeat R`` alternates the two sides R times and prints every pair's ratio and the
-median of the ratios.
+One pair is not a measurement on a shared 2-core VM: the same bare run took 154-214 s within
+a day, and the host's share of stolen CPU time is printed with every run. ``--repeat R`` runs R
+pairs, bare first in odd pairs and pipeline first in even ones (drift over the hour falls on
+both sides alike), and prints every pair's ratio and the ratio four ways: the median of the
+pairs' ratios, and the ratio of the sides' medians, means and minimums.
 
-    python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160 --repeat 2
+    python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160 --repeat 8
 """
 
 from __future__ import annotations
@@ -45,10 +47,12 @@ def make_spec(args: argparse.Namespace, lake: str):
 
 def run_bare(args: argparse.Namespace) -> dict:
     """One ``LLM.generate`` over every planned request; engine start not timed."""
+    from boundary_ray.sampler.engine import apply_cpu_environment, engine_kwargs
+
+    apply_cpu_environment()  # before the tokenizer below imports torch (and its OpenMP)
     from boundary_ray.benchmarks import load_problems
     from boundary_ray.models import resolve_model_source
     from boundary_ray.pipeline import build_requests
-    from boundary_ray.sampler.engine import apply_cpu_environment, engine_kwargs
     from boundary_ray.sampler.sampling import Sampling, vllm_sampling_params
 
     with tempfile.TemporaryDirectory() as lake:
@@ -57,7 +61,6 @@ def run_bare(args: argparse.Namespace) -> dict:
         path = resolve_model_source(model.source)
         problems = {b.name: load_problems(b) for b in spec.benchmarks}
         requests = build_requests(spec, "bare", model, path, problems).to_pylist()
-    apply_cpu_environment()
     from vllm import LLM
 
     llm = LLM(**engine_kwargs(spec.engine, path, "cpu", spec.sampling.seed))
@@ -102,32 +105,63 @@ def main() -> None:
         print("RESULT " + json.dumps(result))
         return
     print(f"requests: {args.problems} problems x n={args.n}, max_tokens={args.max_tokens}")
-    ratios = []
-    for _ in range(args.repeat):
-        bare, pipe = (run_side(side) for side in ("bare", "pipeline"))
+    walls: dict[str, list[float]] = {"bare": [], "pipeline": []}
+    for pair in range(args.repeat):
+        order = ("bare", "pipeline") if pair % 2 == 0 else ("pipeline", "bare")  # cancels drift
+        for side in order:
+            result = run_side(side)
+            walls[side].append(result["wall_s"])
+            print(
+                f"pair {pair + 1} {side:<8} {result['wall_s']:7.1f} s  {result['tokens']} tokens"
+                f"  {result['tokens'] / result['wall_s']:6.1f} tok/s"
+                f"  (CPU time the host stole while the side ran: {result['steal_pct']:.1f} %)",
+                flush=True,
+            )
+        ratio = walls["pipeline"][-1] / walls["bare"][-1]
         print(
-            f"bare vLLM generate: {bare['wall_s']:7.1f} s  {bare['tokens']} tokens"
-            f"  {bare['tokens'] / bare['wall_s']:6.1f} tok/s"
+            f"pair {pair + 1} ratio pipeline/bare (engine start excluded): {ratio:.3f}", flush=True
         )
+    print_summary(walls)
+
+
+def print_summary(walls: dict[str, list[float]]) -> None:
+    """The ratio four ways: the median of the pairs' ratios, and the ratio of each side's
+    median, mean and minimum (the least disturbed run of each side: a shared host's noise
+    only ever adds time)."""
+    bare, pipe = walls["bare"], walls["pipeline"]
+    if len(bare) < 2:
+        return
+    ratios = [p / b for p, b in zip(pipe, bare, strict=True)]
+    print(f"median of {len(ratios)} pair ratios: {statistics.median(ratios):.3f}")
+    for name, stat in (("median", statistics.median), ("mean", statistics.mean), ("minimum", min)):
         print(
-            f"boundary pipeline:  {pipe['wall_s']:7.1f} s  {pipe['tokens']} tokens"
-            f"  {pipe['tokens'] / pipe['wall_s']:6.1f} tok/s"
-            f"  (whole run with Ray and engine start: {pipe['total_s']:.1f} s)"
+            f"ratio of the {name}s: {stat(pipe) / stat(bare):.3f}"
+            f"  (pipeline {stat(pipe):.1f} s, bare {stat(bare):.1f} s)"
         )
-        ratios.append(pipe["wall_s"] / bare["wall_s"])
-        print(f"ratio pipeline/bare (engine start excluded): {ratios[-1]:.3f}")
-    if len(ratios) > 1:
-        print(f"median of {len(ratios)} ratios: {statistics.median(ratios):.3f}")
+
+
+def cpu_steal() -> tuple[int, int]:
+    """(stolen, total) CPU ticks of this machine so far, from ``/proc/stat`` (0, 0 elsewhere)."""
+    try:
+        ticks = [int(t) for t in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+    return ticks[7], sum(ticks)
 
 
 def run_side(side: str) -> dict:
-    """One side in its own process (``--side``), with this run's other arguments."""
+    """One side in its own process (``--side``), with this run's other arguments; adds the
+    share of CPU time the host stole from this VM while it ran (``steal_pct``)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--side", side] + sys.argv[1:]
+    steal_before, total_before = cpu_steal()
     done = subprocess.run(cmd, capture_output=True, text=True)
+    steal_after, total_after = cpu_steal()
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
     if done.returncode != 0 or not lines:
         sys.exit(f"{side} failed:\n{done.stderr[-3000:]}")
-    return json.loads(lines[-1].removeprefix("RESULT "))
+    result = json.loads(lines[-1].removeprefix("RESULT "))
+    ticks = max(total_after - total_before, 1)
+    return {**result, "steal_pct": 100 * (steal_after - steal_before) / ticks}
 
 
 if __name__ == "__main__":
