@@ -10,7 +10,9 @@ One pair is not a measurement on a shared 2-core VM: the same bare run took 154-
 a day, and the host's share of stolen CPU time is printed with every run. ``--repeat R`` runs R
 pairs, bare first in odd pairs and pipeline first in even ones (drift over the hour falls on
 both sides alike), and prints every pair's ratio and the ratio four ways: the median of the
-pairs' ratios, and the ratio of the sides' medians, means and minimums.
+pairs' ratios, and the ratio of the sides' medians, means and minimums. ``--actor`` adds a
+third side: the bare side inside a plain Ray actor on the same local cluster, which tells what
+Ray costs the engine by itself from what the pipeline adds.
 
     python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160 --repeat 8
 """
@@ -25,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def make_spec(args: argparse.Namespace, lake: str):
@@ -45,15 +48,13 @@ def make_spec(args: argparse.Namespace, lake: str):
     )
 
 
-def run_bare(args: argparse.Namespace) -> dict:
-    """One ``LLM.generate`` over every planned request; engine start not timed."""
-    from boundary_ray.sampler.engine import apply_cpu_environment, engine_kwargs
-
-    apply_cpu_environment()  # before the tokenizer below imports torch (and its OpenMP)
+def plan(args: argparse.Namespace) -> tuple[Any, dict]:
+    """The spec and its planned requests, as the pipeline would send them; and the engine's
+    keyword arguments."""
     from boundary_ray.benchmarks import load_problems
     from boundary_ray.models import resolve_model_source
     from boundary_ray.pipeline import build_requests
-    from boundary_ray.sampler.sampling import Sampling, vllm_sampling_params
+    from boundary_ray.sampler.engine import engine_kwargs
 
     with tempfile.TemporaryDirectory() as lake:
         spec = make_spec(args, lake)
@@ -61,16 +62,58 @@ def run_bare(args: argparse.Namespace) -> dict:
         path = resolve_model_source(model.source)
         problems = {b.name: load_problems(b) for b in spec.benchmarks}
         requests = build_requests(spec, "bare", model, path, problems).to_pylist()
-    from vllm import LLM
+    return spec, {
+        "requests": requests,
+        "llm_kwargs": engine_kwargs(spec.engine, path, "cpu", spec.sampling.seed),
+    }
 
-    llm = LLM(**engine_kwargs(spec.engine, path, "cpu", spec.sampling.seed))
-    sampling = Sampling.for_model(spec, model)
+
+def timed_generate(llm: Any, spec: Any, requests: list[dict]) -> dict:
+    """One ``llm.generate`` over ``requests``, timed."""
+    from boundary_ray.sampler.sampling import Sampling, vllm_sampling_params
+
+    sampling = Sampling.for_model(spec, spec.models[0])
     params = [vllm_sampling_params(sampling, r["n_new"], r["seed"]) for r in requests]
     start = time.perf_counter()
     outputs = llm.generate([r["prompt"] for r in requests], params, use_tqdm=False)
     wall = time.perf_counter() - start
     tokens = sum(len(c.token_ids) for o in outputs for c in o.outputs)
     return {"wall_s": wall, "tokens": tokens, "samples": sum(len(o.outputs) for o in outputs)}
+
+
+def run_bare(args: argparse.Namespace) -> dict:
+    """One ``LLM.generate`` over every planned request; engine start not timed."""
+    from boundary_ray.sampler.engine import apply_cpu_environment
+
+    apply_cpu_environment()  # before the tokenizer in plan() imports torch (and its OpenMP)
+    spec, job = plan(args)
+    from vllm import LLM
+
+    return timed_generate(LLM(**job["llm_kwargs"]), spec, job["requests"])
+
+
+def run_actor(args: argparse.Namespace) -> dict:
+    """The bare side inside one plain Ray actor (the engine on its main thread, no Ray Data) on
+    the local cluster ``boundary run`` starts: what hosting the engine in Ray costs by itself."""
+    import ray
+
+    from boundary_ray.ray_session import start_ray
+    from boundary_ray.sampler.engine import cpu_environment
+
+    spec, job = plan(args)
+    start_ray()
+
+    @ray.remote(num_cpus=1, runtime_env={"env_vars": cpu_environment()})
+    class BareEngine:
+        def __init__(self) -> None:
+            from vllm import LLM
+
+            self.llm = LLM(**job["llm_kwargs"])
+
+        def generate(self) -> dict:
+            return timed_generate(self.llm, spec, job["requests"])
+
+    return ray.get(BareEngine.remote().generate.remote())
 
 
 def run_pipeline(args: argparse.Namespace) -> dict:
@@ -98,17 +141,22 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--in-flight", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=1, help="bare/pipeline pairs to run")
-    parser.add_argument("--side", choices=["bare", "pipeline"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--actor",
+        action="store_true",
+        help="also run the bare side inside a plain Ray actor (what Ray costs by itself)",
+    )
+    parser.add_argument("--side", choices=list(SIDES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
-        result = run_bare(args) if args.side == "bare" else run_pipeline(args)
+        result = SIDES[args.side](args)
         print("RESULT " + json.dumps(result))
         return
     print(f"requests: {args.problems} problems x n={args.n}, max_tokens={args.max_tokens}")
-    walls: dict[str, list[float]] = {"bare": [], "pipeline": []}
+    sides = ["bare", "pipeline"] + (["actor"] if args.actor else [])
+    walls: dict[str, list[float]] = {side: [] for side in sides}
     for pair in range(args.repeat):
-        order = ("bare", "pipeline") if pair % 2 == 0 else ("pipeline", "bare")  # cancels drift
-        for side in order:
+        for side in sides if pair % 2 == 0 else sides[::-1]:  # drift falls on every side alike
             result = run_side(side)
             walls[side].append(result["wall_s"])
             print(
@@ -117,26 +165,25 @@ def main() -> None:
                 f"  (CPU time the host stole while the side ran: {result['steal_pct']:.1f} %)",
                 flush=True,
             )
-        ratio = walls["pipeline"][-1] / walls["bare"][-1]
-        print(
-            f"pair {pair + 1} ratio pipeline/bare (engine start excluded): {ratio:.3f}", flush=True
-        )
-    print_summary(walls)
+        for side in sides[1:]:
+            ratio = walls[side][-1] / walls["bare"][-1]
+            print(f"pair {pair + 1} ratio {side}/bare (engine start excluded): {ratio:.3f}")
+    for side in sides[1:]:
+        print_summary(side, walls[side], walls["bare"])
 
 
-def print_summary(walls: dict[str, list[float]]) -> None:
-    """The ratio four ways: the median of the pairs' ratios, and the ratio of each side's
-    median, mean and minimum (the least disturbed run of each side: a shared host's noise
-    only ever adds time)."""
-    bare, pipe = walls["bare"], walls["pipeline"]
+def print_summary(side: str, walls: list[float], bare: list[float]) -> None:
+    """``side`` against bare four ways: the median of the pairs' ratios, and the ratio of the
+    sides' medians, means and minimums (the least disturbed run of each side: a shared host's
+    noise only ever adds time)."""
     if len(bare) < 2:
         return
-    ratios = [p / b for p, b in zip(pipe, bare, strict=True)]
-    print(f"median of {len(ratios)} pair ratios: {statistics.median(ratios):.3f}")
+    ratios = [w / b for w, b in zip(walls, bare, strict=True)]
+    print(f"{side}/bare, median of {len(ratios)} pair ratios: {statistics.median(ratios):.3f}")
     for name, stat in (("median", statistics.median), ("mean", statistics.mean), ("minimum", min)):
         print(
-            f"ratio of the {name}s: {stat(pipe) / stat(bare):.3f}"
-            f"  (pipeline {stat(pipe):.1f} s, bare {stat(bare):.1f} s)"
+            f"{side}/bare, ratio of the {name}s: {stat(walls) / stat(bare):.3f}"
+            f"  ({side} {stat(walls):.1f} s, bare {stat(bare):.1f} s)"
         )
 
 
@@ -163,6 +210,8 @@ def run_side(side: str) -> dict:
     ticks = max(total_after - total_before, 1)
     return {**result, "steal_pct": 100 * (steal_after - steal_before) / ticks}
 
+
+SIDES = {"bare": run_bare, "pipeline": run_pipeline, "actor": run_actor}
 
 if __name__ == "__main__":
     main()
