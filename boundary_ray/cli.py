@@ -223,7 +223,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from boundary_ray.lake.runs import list_runs
 
     lake_root(args.lake)
-    table = list_runs(args.lake)
+    skipped: list[str] = []
+    table = list_runs(args.lake, skipped)
+    for path in skipped:  # a manifest cut short or edited by hand: say so, list the rest
+        print(f"boundary runs: skipped {path}: not a run manifest (unreadable)", file=sys.stderr)
     if args.format == "table":
         table = table.drop_columns(["counters"])
     sys.stdout.write(format_table(table, args.format))

@@ -31,8 +31,10 @@ from boundary_ray.lake.manifest import boot_id, process_start, utc_stamp
 STATES = ("running", "done", "interrupted", "failed")
 
 
-def read_manifests(lake: str) -> list[dict[str, Any]]:
-    """Every readable manifest of ``lake``, sorted by run id (unreadable files are skipped)."""
+def read_manifests(lake: str, skipped: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every readable manifest of ``lake``, sorted by run id. A ``.json`` file in ``runs/`` that
+    is not one (unreadable, not JSON, no ``run_id``) is skipped, and its lake-relative path
+    appended to ``skipped`` when given."""
     fs, root = open_lake(lake)
     selector = pafs.FileSelector(f"{root}/runs", allow_not_found=True)
     found = []
@@ -43,9 +45,11 @@ def read_manifests(lake: str) -> list[dict[str, Any]]:
             with fs.open_input_stream(info.path) as stream:
                 data = json.loads(stream.read())
         except (OSError, ValueError):
-            continue
+            data = None
         if isinstance(data, dict) and data.get("run_id"):
             found.append(data)
+        elif skipped is not None:
+            skipped.append(f"runs/{info.base_name}")
     return sorted(found, key=lambda m: str(m["run_id"]))
 
 
@@ -91,15 +95,16 @@ def mark_interrupted(lake: str) -> list[str]:
     return marked
 
 
-def list_runs(lake: str) -> pa.Table:
+def list_runs(lake: str, skipped: list[str] | None = None) -> pa.Table:
     """One row per run: id, command, name, state, times, schema version and summed counters.
 
     ``counts`` sums each numeric counter over the run's models (``rows=64 correct=12 ...``), in
-    the order the run wrote them; ``counters`` keeps the manifest's counters as JSON.
+    the order the run wrote them; ``counters`` keeps the manifest's counters as JSON. Files in
+    ``runs/`` that are not manifests go to ``skipped`` (``read_manifests``).
     """
     rows = []
     now = time.time()
-    for manifest in read_manifests(lake):
+    for manifest in read_manifests(lake, skipped):
         started = _epoch(manifest.get("started_at"))
         ended = _epoch(manifest.get("finished_at"))
         state = run_state(manifest, now)

@@ -139,9 +139,12 @@ def test_runs_lists_every_state_and_counter(tmp_path: Path, capsys) -> None:
         "rows=12 correct=6 verdicts.wrong=6 truncated=1"
     )
     assert main(["runs", "--lake", str(tmp_path), "--format", "json"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    out = capsys.readouterr()
+    rows = [json.loads(line) for line in out.out.splitlines()]
     assert [r["state"] for r in rows] == ["done", "failed", "interrupted", "running"]
     assert json.loads(rows[0]["counters"]) == counters
+    # the broken manifest is named on stderr; a half-written temp file is not a .json
+    assert out.err == "boundary runs: skipped runs/broken.json: not a run manifest (unreadable)\n"
     assert main(["runs", "--lake", str(tmp_path / "nowhere")]) == 2
     assert "no such directory" in capsys.readouterr().err
 
