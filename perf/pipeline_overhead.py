@@ -7,7 +7,8 @@ is timed from the moment its engine was ready to the last file written, so engin
 excluded on both sides. Each side runs in its own process.
 
 One pair is not a measurement on a shared 2-core VM: the same bare run took 154-214 s within
-a day, and the host's share of stolen CPU time is printed with every run. ``--repeat R`` runs R
+a day, and the host's share of stolen CPU time is printed with every run, and how far the wall
+clock (both sides time with it) moved against the monotonic clock while it ran. ``--repeat R`` runs R
 pairs, bare first in odd pairs and pipeline first in even ones (drift over the hour falls on
 both sides alike), and prints every pair's ratio and the ratio four ways: the median of the
 pairs' ratios, and the ratio of the sides' medians, means and minimums. ``--actor`` adds a
@@ -74,9 +75,9 @@ def timed_generate(llm: Any, spec: Any, requests: list[dict]) -> dict:
 
     sampling = Sampling.for_model(spec, spec.models[0])
     params = [vllm_sampling_params(sampling, r["n_new"], r["seed"]) for r in requests]
-    start = time.perf_counter()
+    start = time.time()  # the wall clock, as the pipeline side's ready time is (from its actor)
     outputs = llm.generate([r["prompt"] for r in requests], params, use_tqdm=False)
-    wall = time.perf_counter() - start
+    wall = time.time() - start
     tokens = sum(len(c.token_ids) for o in outputs for c in o.outputs)
     return {"wall_s": wall, "tokens": tokens, "samples": sum(len(o.outputs) for o in outputs)}
 
@@ -121,9 +122,9 @@ def run_pipeline(args: argparse.Namespace) -> dict:
     from boundary_ray.pipeline import run_spec
 
     with tempfile.TemporaryDirectory() as lake:
-        start = time.perf_counter()
+        start = time.time()
         result = run_spec(make_spec(args, lake), progress=False)
-        total = time.perf_counter() - start
+        total = time.time() - start
     counters = result["counters"]["smol"]
     return {
         "wall_s": counters["sampling_wall_s"],
@@ -165,7 +166,8 @@ def main() -> None:
             print(
                 f"pair {pair + 1} {side:<8} {result['wall_s']:7.1f} s  {result['tokens']} tokens"
                 f"  {result['tokens'] / result['wall_s']:6.1f} tok/s{whole}"
-                f"  (CPU time the host stole while the side ran: {result['steal_pct']:.1f} %)",
+                f"  (CPU time the host stole while the side ran: {result['steal_pct']:.1f} %;"
+                f" wall clock against monotonic: {result['clock_jump_s']:+.2f} s)",
                 flush=True,
             )
         for side in sides[1:]:
@@ -201,17 +203,25 @@ def cpu_steal() -> tuple[int, int]:
 
 def run_side(side: str) -> dict:
     """One side in its own process (``--side``), with this run's other arguments; adds the
-    share of CPU time the host stole from this VM while it ran (``steal_pct``)."""
+    share of CPU time the host stole from this VM while it ran (``steal_pct``), and how far the
+    wall clock moved against the monotonic one meanwhile (``clock_jump_s``: a VM paused or its
+    clock set; both sides time with the wall clock, which counts such a gap)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--side", side] + sys.argv[1:]
     steal_before, total_before = cpu_steal()
+    offset_before = time.time() - time.monotonic()
     done = subprocess.run(cmd, capture_output=True, text=True)
+    clock_jump = time.time() - time.monotonic() - offset_before
     steal_after, total_after = cpu_steal()
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
     if done.returncode != 0 or not lines:
         sys.exit(f"{side} failed:\n{done.stderr[-3000:]}")
     result = json.loads(lines[-1].removeprefix("RESULT "))
     ticks = max(total_after - total_before, 1)
-    return {**result, "steal_pct": 100 * (steal_after - steal_before) / ticks}
+    return {
+        **result,
+        "steal_pct": 100 * (steal_after - steal_before) / ticks,
+        "clock_jump_s": clock_jump,
+    }
 
 
 SIDES = {"bare": run_bare, "pipeline": run_pipeline, "actor": run_actor}
