@@ -226,7 +226,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     skipped: list[str] = []
     table = list_runs(args.lake, skipped)
     for path in skipped:  # a manifest cut short or edited by hand: say so, list the rest
-        print(f"boundary runs: skipped {path}: not a run manifest (unreadable)", file=sys.stderr)
+        print(f"boundary runs: skipped {path}: not a readable run manifest", file=sys.stderr)
     if args.format == "table":
         table = table.drop_columns(["counters"])
     sys.stdout.write(format_table(table, args.format))

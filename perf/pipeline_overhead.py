@@ -8,9 +8,9 @@ excluded on both sides. Each side runs in its own process.
 
 One pair is not a measurement on a shared 2-core VM: the same bare run took 154-214 s within
 a day, and the host's share of stolen CPU time is printed with every run, and how far the wall
-clock (both sides time with it) moved against the monotonic clock while it ran. ``--repeat R`` runs R
-pairs, bare first in odd pairs and pipeline first in even ones (drift over the hour falls on
-both sides alike), and prints every pair's ratio and the ratio four ways: the median of the
+clock (both sides time with it) moved against the monotonic clock while it ran. ``--repeat R``
+runs R pairs, bare first in odd pairs and pipeline first in even ones (drift over the hour falls
+on both sides alike), and prints every pair's ratio and the ratio four ways: the median of the
 pairs' ratios, and the ratio of the sides' medians, means and minimums. ``--actor`` adds a
 third side: the bare side inside a plain Ray actor on the same local cluster, which tells what
 Ray costs the engine by itself from what the pipeline adds.

@@ -144,7 +144,7 @@ def test_runs_lists_every_state_and_counter(tmp_path: Path, capsys) -> None:
     assert [r["state"] for r in rows] == ["done", "failed", "interrupted", "running"]
     assert json.loads(rows[0]["counters"]) == counters
     # the broken manifest is named on stderr; a half-written temp file is not a .json
-    assert out.err == "boundary runs: skipped runs/broken.json: not a run manifest (unreadable)\n"
+    assert out.err == "boundary runs: skipped runs/broken.json: not a readable run manifest\n"
     assert main(["runs", "--lake", str(tmp_path / "nowhere")]) == 2
     assert "no such directory" in capsys.readouterr().err
 
