@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -99,12 +100,14 @@ def run_actor(args: argparse.Namespace) -> dict:
     import ray
 
     from boundary_ray.ray_session import start_ray
-    from boundary_ray.sampler.engine import cpu_environment
+    from boundary_ray.sampler.engine import CPU_ENGINE_PROCESS_ENV, cpu_environment
 
     spec, job = plan(args)
     start_ray()
 
-    @ray.remote(num_cpus=1, runtime_env={"env_vars": cpu_environment()})
+    env = {**cpu_environment(), **CPU_ENGINE_PROCESS_ENV}
+
+    @ray.remote(num_cpus=1, runtime_env={"env_vars": env})
     class BareEngine:
         def __init__(self) -> None:
             from vllm import LLM
@@ -206,10 +209,13 @@ def run_side(side: str) -> dict:
     share of CPU time the host stole from this VM while it ran (``steal_pct``), and how far the
     wall clock moved against the monotonic one meanwhile (``clock_jump_s``: a VM paused or its
     clock set; both sides time with the wall clock, which counts such a gap)."""
+    from boundary_ray.sampler.engine import CPU_ENGINE_PROCESS_ENV
+
     cmd = [sys.executable, str(Path(__file__).resolve()), "--side", side] + sys.argv[1:]
     steal_before, total_before = cpu_steal()
     offset_before = time.time() - time.monotonic()
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    env = {**os.environ, **CPU_ENGINE_PROCESS_ENV} if side == "bare" else None  # as the actors
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     clock_jump = time.time() - time.monotonic() - offset_before
     steal_after, total_after = cpu_steal()
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]

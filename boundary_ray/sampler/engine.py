@@ -32,7 +32,17 @@ def cpu_environment() -> dict[str, str]:
 # heaps it hands back to the kernel once a step frees its large tensors; the next step faults
 # them in again, zeroed. That was 5 % of the engine's CPU in clear_page_erms and its kernel share
 # 15.6 % against bare vLLM's 7.4 %; with one arena, 9.7 % (perf record, issue 13).
-CPU_ENGINE_PROCESS_ENV = {"MALLOC_ARENA_MAX": "1"}
+#
+# The other two keep the engine's step buffers in the heap. Every step allocates and frees
+# ~300 MB of tensors (logits and the top-p sampler's sort, 50-100 MB each): above glibc's largest
+# mmap threshold (32 MiB), so each was a fresh mmap, faulted in 4 KiB at a time and zeroed, then
+# unmapped: ~73,000 page faults a second in bare vLLM as in the pipeline. With mmap off and the
+# heap never trimmed, the buffers are reused: ~30 faults a second (perf/pipeline_overhead.py).
+CPU_ENGINE_PROCESS_ENV = {
+    "MALLOC_ARENA_MAX": "1",
+    "MALLOC_MMAP_MAX_": "0",
+    "MALLOC_TRIM_THRESHOLD_": str(1 << 40),
+}
 
 
 def apply_cpu_environment() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from boundary_ray.errors import BoundaryError
+from boundary_ray.sampler.engine import CPU_ENGINE_PROCESS_ENV
 from boundary_ray.sampler.placement import StrictPackGroups, plan_placement
 from boundary_ray.spec import EngineSpec
 
@@ -14,7 +15,7 @@ def test_no_gpus_runs_one_cpu_engine() -> None:
     plan = plan_placement(EngineSpec(replicas=0), gpus=0)
     assert (plan.device, plan.uses_gpus, plan.replicas) == ("cpu", False, 1)
     assert plan.remote_args["num_cpus"] == 1
-    assert plan.remote_args["runtime_env"] == {"env_vars": {"MALLOC_ARENA_MAX": "1"}}
+    assert plan.remote_args["runtime_env"] == {"env_vars": CPU_ENGINE_PROCESS_ENV}
 
 
 @pytest.mark.parametrize(
