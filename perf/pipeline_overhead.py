@@ -4,7 +4,8 @@ Both sides get the same planned requests (prompts, n, seeds, sampling parameters
 SmolLM2-135M-Instruct on the CPU engine. The bare side times one ``LLM.generate`` call; the
 pipeline side runs the whole Ray Data pipeline (sampling, math verification and lake writes) and
 is timed from the moment its engine was ready to the last file written, so engine start is
-excluded on both sides. Each side runs in its own process.
+excluded on both sides. Each side runs in its own process, the bare one with the environment
+the pipeline's CPU engine actor starts with (``CPU_ENGINE_PROCESS_ENV``: glibc's malloc settings).
 
 One pair is not a measurement on a shared 2-core VM: the same bare run took 154-214 s within
 a day, and the host's share of stolen CPU time is printed with every run, and how far the wall
