@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -108,11 +108,15 @@ class VerifyAndWrite(ParquetLakeWriter):
     ``verify.workers`` > 1 each actor writes its own files (names are fixed by the rows' keys).
     """
 
-    def __init__(self, lake: str, math_timeout_s: float, code_timeout_s: float) -> None:
+    def __init__(
+        self, lake: str, math_timeout_s: float, code_timeout_s: float, tasks: Sequence[str] = ()
+    ) -> None:
+        """``tasks``: the run's problem tasks, whose verifiers' child processes start now."""
         from boundary_ray.verifiers.router import TaskVerifier
 
         super().__init__(lake, "samples", drop=schema.CARRIED)  # sample columns only
         self.verifier = TaskVerifier(math_timeout_s=math_timeout_s, code_timeout_s=code_timeout_s)
+        self.verifier.start(tasks)  # beside the engine's start, not its sampling
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         return super().__call__(self.verifier(batch))
@@ -218,6 +222,7 @@ def _sample_model(
             "lake": spec.lake,
             "math_timeout_s": spec.verify.math_timeout_s,
             "code_timeout_s": spec.verify.code_timeout_s,
+            "tasks": sorted({p.get("task") or "math" for rows in problems.values() for p in rows}),
         },
         batch_size=None,  # each sampled batch as it comes
         batch_format="pyarrow",

@@ -64,6 +64,15 @@ class MathEquivalenceClient:
                 return reply["status"], reply.get("detail")
         raise AssertionError("unreachable")
 
+    def start(self) -> None:
+        """Start the child now, not at the first comparison (its imports take a second or two);
+        a running child is kept."""
+        with self._lock:
+            if self._child is not None and not self._child.alive():
+                self._restart()
+            if self._child is None:
+                self._child = _Child(self.command)
+
     def child_pid(self) -> int | None:
         """The process id of the current child, if one is running."""
         return self._child.proc.pid if self._child is not None else None

@@ -47,6 +47,10 @@ class MathVerifier(Verifier):
         self.client = client if client is not None else MathEquivalenceClient(timeout_s)
         self.timeout_s = self.client.timeout_s
 
+    def start(self) -> None:
+        """Start the math-verify child now rather than at the first comparison."""
+        self.client.start()
+
     def verify_one(self, row: dict[str, Any]) -> Verdict:
         """Extract the answer of ``row['response']`` and compare it with ``row['answer']``."""
         gold = row.get("answer")

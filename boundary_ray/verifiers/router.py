@@ -6,6 +6,7 @@ Beside the answer verdict it gives each sample its process verdict (``process_ve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -33,6 +34,15 @@ class TaskVerifier(Verifier):
         verdict = self._verifier(task).verify_one(row)
         process = process_row(row)
         return replace(verdict, process_verdict=process.verdict, process_reason=process.reason)
+
+    def start(self, tasks: Iterable[str]) -> None:
+        """Start now what the verifiers of ``tasks`` would start at their first sample: the
+        math-verify child for ``math`` (sympy's import takes 1-2 CPU-s). ``VerifyAndWrite`` calls
+        it while the engine loads, so the first sampled batch does not wait for it and a 2-core
+        machine does not spend it beside a sampling engine. Code and visual verifiers still start
+        on first use (the sandbox check fails a code batch, not the stage)."""
+        if "math" in tasks:
+            self._verifier("math").start()
 
     def _verifier(self, task: str) -> Verifier:
         if task not in self.verifiers:

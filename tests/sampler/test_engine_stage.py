@@ -3,6 +3,7 @@ errors, the writer's refusal of undeclared columns and the drain's counters."""
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -117,6 +118,24 @@ def test_writer_refuses_undeclared_columns_and_drops_only_what_it_is_told(
     assert sorted(stored.column_names) == sorted(schema.SAMPLES.names)
     assert summary["rows"] == stored.num_rows == 6
     assert summary["engine_ready_at"] == float(batch.schema.metadata[schema.ENGINE_READY_AT])
+
+
+def test_verify_and_write_starts_the_math_child_before_the_first_batch(tmp_path: Path) -> None:
+    """A math run's CPU stage starts math-verify's child while the engine loads (so the first
+    sampled batch, and the cores the engine samples on, do not pay its imports), and its first
+    batch uses that child; a code-only run starts none."""
+    from boundary_ray.pipeline import VerifyAndWrite
+
+    math_stage = VerifyAndWrite(str(tmp_path / "m"), 5.0, 10.0, tasks=["math"])
+    started = math_stage.verifier.verifiers["math"].child_pid()
+    assert started is not None and os.waitpid(started, os.WNOHANG) == (0, 0)  # running
+    sampled = FakeSampler("fake:canned?accuracy=1.0&tokens=8", SAMPLING)(requests(2, 2))
+    assert math_stage(sampled).column("correct")[0].as_py() == 4
+    assert math_stage.verifier.verifiers["math"].child_pid() == started
+    math_stage.verifier.close()
+
+    code_stage = VerifyAndWrite(str(tmp_path / "c"), 5.0, 10.0, tasks=["code"])
+    assert code_stage.verifier.verifiers == {}  # the sandbox is checked at its first batch
 
 
 def test_verify_and_write_stores_what_the_verifier_and_the_writer_would_apart(
