@@ -47,10 +47,7 @@ class MathEquivalenceClient:
         request = {"gold": gold, "pred": pred}
         with self._lock:
             for attempt in (1, 2):  # a child found dead gets one retry
-                if self._child is not None and not self._child.alive():
-                    self._restart()
-                if self._child is None:
-                    self._child = _Child(self.command)
+                self._ensure_child()
                 try:
                     reply = self._child.ask(request, self.timeout_s)
                 except TimeoutError:
@@ -66,12 +63,17 @@ class MathEquivalenceClient:
 
     def start(self) -> None:
         """Start the child now, not at the first comparison (its imports take a second or two);
-        a running child is kept."""
-        with self._lock:
-            if self._child is not None and not self._child.alive():
-                self._restart()
-            if self._child is None:
-                self._child = _Child(self.command)
+        a running child is kept. A child that cannot start is left to the first comparison,
+        where it fails that sample (``error``), as without this call."""
+        with self._lock, contextlib.suppress(RuntimeError, TimeoutError, EOFError, OSError):
+            self._ensure_child()
+
+    def _ensure_child(self) -> None:
+        """A running child: a dead one is replaced, a missing one started (lock held)."""
+        if self._child is not None and not self._child.alive():
+            self._restart()
+        if self._child is None:
+            self._child = _Child(self.command)
 
     def child_pid(self) -> int | None:
         """The process id of the current child, if one is running."""

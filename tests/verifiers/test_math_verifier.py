@@ -211,6 +211,21 @@ def test_close_stops_the_child_and_the_verifier_pickles() -> None:
     assert v.child_pid() is None and not _alive(pid)
 
 
+def test_start_runs_the_child_before_any_comparison_and_a_failed_start_waits_for_one() -> None:
+    v = MathVerifier()
+    v.start()
+    pid = v.child_pid()
+    assert pid is not None and _alive(pid)
+    v.start()  # a running child is kept
+    assert v.child_pid() == pid and v.compare("1/2", "0.5")[0] == "equal"
+    v.close()
+    broken = MathEquivalenceClient(command=[sys.executable, "-c", "raise SystemExit(3)"])
+    broken.start()  # no exception here: the stage's constructor must not fail on it
+    assert broken.child_pid() is None
+    with pytest.raises(EOFError):  # the first comparison meets it (a sample's error verdict)
+        broken.compare("1", "1")
+
+
 def test_batch_call_sets_the_verdict_columns(verifier) -> None:
     batch = pa.table(
         {
