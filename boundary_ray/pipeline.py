@@ -222,7 +222,7 @@ def _sample_model(
             "lake": spec.lake,
             "math_timeout_s": spec.verify.math_timeout_s,
             "code_timeout_s": spec.verify.code_timeout_s,
-            "tasks": sorted({p.get("task") or "math" for rows in problems.values() for p in rows}),
+            "tasks": sorted({schema.task_of(p) for rows in problems.values() for p in rows}),
         },
         batch_size=None,  # each sampled batch as it comes
         batch_format="pyarrow",

@@ -7,6 +7,9 @@ schema but live in the Hive path (``samples/model=m/benchmark=b/``), not inside 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pyarrow as pa
 
 # The lake's schema version, recorded in every run manifest (``lake_schema_version``).
@@ -35,6 +38,12 @@ PROBLEMS = pa.schema(
         ("images", pa.list_(pa.string())),
     ]
 )
+
+
+def task_of(row: Mapping[str, Any]) -> str:
+    """A problem's (or its request's, or sample's) task; one without a task is ``math``."""
+    return row.get("task") or "math"
+
 
 # Image bytes, stored once per distinct image (``image_id`` = sha256 of ``bytes``, hex) and
 # referenced from ``problems.images``; samples never copy them.

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from boundary_ray import schema
 from boundary_ray.models.fake import FakeSource
 from boundary_ray.sampler.base import Sampler
 from boundary_ray.sampler.sampling import Sampling
@@ -120,7 +121,7 @@ class FakeSampler(Sampler):
             problem_id=req["problem_id"],
             first_idx=int(req["first_idx"]),
             answer=req.get("answer"),
-            task=req.get("task") or "math",
+            task=schema.task_of(req),
             max_tokens=self.sampling.max_tokens,
         )
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from boundary_ray.schema import task_of
 from boundary_ray.verifiers.base import Verdict, Verifier
 from boundary_ray.verifiers.process_verifier import process_row
 
@@ -28,7 +29,7 @@ class TaskVerifier(Verifier):
         self.verifiers: dict[str, Verifier] = {}
 
     def verify_one(self, row: dict[str, Any]) -> Verdict:
-        task = row.get("task") or "math"
+        task = task_of(row)
         if task not in self.timeouts:
             return Verdict("error", reason=f"unknown task {task!r}")
         verdict = self._verifier(task).verify_one(row)
