@@ -1,7 +1,8 @@
 """The ``boundary`` command line: run, query, chart, report, score, verify, models.
 
-Each verb parses its arguments and calls one library function; every ``BoundaryError``
-becomes a one-line ``boundary: error: ...`` on stderr and exit status 2.
+Each verb parses its arguments and calls one library function; every ``BoundaryError``, and
+every usage error argparse finds, becomes a one-line ``boundary: error: ...`` on stderr and exit
+status 2.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from boundary_ray.errors import BoundaryError
 
@@ -251,9 +253,18 @@ def cmd_lake_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """``argparse``, with a usage error as one ``boundary: error:`` line, like the CLI's other
+    errors, instead of the usage block and the error (``--help`` still prints the usage). The
+    verbs' parsers are of this class too (``add_subparsers`` makes them the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"boundary: error: {message} (see: {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every verb."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="boundary", description="Measure the reasoning boundary of language models (pass@k)."
     )
     verbs = parser.add_subparsers(dest="verb", required=True)

@@ -1,6 +1,6 @@
 """Fuzz the CLI's argument parsing: random ``--set`` keys and values, malformed spec and
-benchmark files, random ``--param``. No traceback ever reaches the user: every call exits 0, or
-2 with exactly one ``boundary: error: ...`` line on stderr.
+benchmark files, random ``--param``, argparse's usage errors. No traceback ever reaches the user:
+every call exits 0, or 2 with exactly one ``boundary: error: ...`` line on stderr.
 
 Runs ``boundary_ray.cli.main`` in-process on verbs that stop before any engine or Ray:
 ``run --dry-run`` (loads and validates the spec, reads the problems and the lake, plans),
@@ -197,3 +197,22 @@ def test_random_params_and_lake_verbs(setup, capsys) -> None:
     ):
         rc, _, err = _call(argv, capsys)
         _assert_clean(argv, rc, err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [
+        ([], "verb"),
+        (["nope"], "'nope'"),
+        (["run", "--bogus"], "--bogus"),
+        (["query"], "name"),
+        (["query", "pass_at_k", "--format", "xml"], "--format"),
+        (["chart", "pass_at_k"], "--out"),
+        (["lake"], "lake_verb"),
+        (["lake", "compact", "--lake"], "--lake"),
+    ],
+)
+def test_usage_errors_are_one_line_naming_the_argument(argv, names, capsys) -> None:
+    rc, out, err = _call(argv, capsys)
+    _assert_clean(argv, rc, err)
+    assert rc == 2 and out == "" and names in err and "--help" in err, (argv, err)
