@@ -12,8 +12,10 @@ a day, and the host's share of stolen CPU time is printed with every run, and ho
 clock (both sides time with it) moved against the monotonic clock while it ran. ``--repeat R``
 runs R pairs, bare first in odd pairs and pipeline first in even ones (drift over the hour falls
 on both sides alike), and prints every pair's ratio and the ratio four ways: the median of the
-pairs' ratios, and the ratio of the sides' medians, means and minimums. ``--actor`` adds a
-third side: the bare side inside a plain Ray actor on the same local cluster, which tells what
+pairs' ratios, and the ratio of the sides' medians, means and minimums. Every run also prints
+what the engine's two compute threads got over the middle half of the run (``engine_threads.py``:
+their share of the cores, how often they were preempted, the cores' idle time). ``--actor`` adds
+a third side: the bare side inside a plain Ray actor on the same local cluster, which tells what
 Ray costs the engine by itself from what the pipeline adds.
 
     python perf/pipeline_overhead.py --problems 32 --n 8 --max-tokens 160 --repeat 8
@@ -31,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from engine_threads import EngineThreads  # perf/, next to this script
 
 
 def make_spec(args: argparse.Namespace, lake: str):
@@ -167,6 +171,12 @@ def main() -> None:
             whole = ""
             if "total_s" in result:  # the pipeline side: Ray and engine start included
                 whole = f"  (whole run: {result['total_s']:.1f} s)"
+            if "share_pct" in result:  # engine_threads.py, over the middle half of the run
+                whole += (
+                    f"  (engine threads: {result['share_pct']:.1f} % of the cores,"
+                    f" preempted {result['preempted_per_s']:.0f}/s;"
+                    f" cores idle {result['idle_pct']:.1f} %)"
+                )
             print(
                 f"pair {pair + 1} {side:<8} {result['wall_s']:7.1f} s  {result['tokens']} tokens"
                 f"  {result['tokens'] / result['wall_s']:6.1f} tok/s{whole}"
@@ -216,16 +226,22 @@ def run_side(side: str) -> dict:
     steal_before, total_before = cpu_steal()
     offset_before = time.time() - time.monotonic()
     env = {**os.environ, **CPU_ENGINE_PROCESS_ENV} if side == "bare" else None  # as the actors
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    with subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as proc:
+        watch = EngineThreads(proc.pid).start()
+        stdout, stderr = proc.communicate()
+    threads = watch.stop()
     clock_jump = time.time() - time.monotonic() - offset_before
     steal_after, total_after = cpu_steal()
-    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
-    if done.returncode != 0 or not lines:
-        sys.exit(f"{side} failed:\n{done.stderr[-3000:]}")
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode != 0 or not lines:
+        sys.exit(f"{side} failed:\n{stderr[-3000:]}")
     result = json.loads(lines[-1].removeprefix("RESULT "))
     ticks = max(total_after - total_before, 1)
     return {
         **result,
+        **threads,
         "steal_pct": 100 * (steal_after - steal_before) / ticks,
         "clock_jump_s": clock_jump,
     }

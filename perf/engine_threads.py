@@ -1,0 +1,132 @@
+"""What an engine's two busiest threads got while a benchmark side ran, read from ``/proc``.
+
+``EngineThreads(pid)`` samples, every few seconds, the busiest process among ``pid`` and its
+descendants (the bare side's own process; for a pipeline side, the Ray worker that holds the
+engine: Ray's raylet is the driver's child and starts the workers) and, over the middle half of
+the samples (engine start and the last batches left out), reports:
+
+- ``share_pct``: the CPU time of its two busiest threads (the OpenMP team of a 2-core CPU engine)
+  as a share of all the CPU time the machine's cores gave;
+- ``preempted_per_s``: how often those threads were switched out while runnable;
+- ``idle_pct``: the share of the cores' time that was idle.
+
+Linux only; elsewhere it reports nothing. ``pipeline_overhead.py`` prints it for every run.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(all, idle + iowait) ticks of the machine so far."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return sum(ticks), ticks[3] + ticks[4]
+
+
+def _stat_fields(path: str) -> list[str]:
+    """The fields of a ``/proc/.../stat`` file after the command name."""
+    raw = Path(path).read_text()
+    return raw[raw.rindex(")") + 2 :].split()
+
+
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                children.setdefault(int(_stat_fields(f"/proc/{entry}/stat")[1]), []).append(
+                    int(entry)
+                )
+            except (OSError, ValueError, IndexError):
+                continue
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _threads(pid: int) -> dict[str, tuple[int, int]]:
+    """Each thread of ``pid``: (CPU ticks, involuntary context switches)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            fields = _stat_fields(f"/proc/{pid}/task/{tid}/stat")
+            status = Path(f"/proc/{pid}/task/{tid}/status").read_text()
+        except OSError:
+            continue
+        switches = next(
+            int(line.split()[1])
+            for line in status.splitlines()
+            if line.startswith("nonvoluntary_ctxt_switches")
+        )
+        out[tid] = (int(fields[11]) + int(fields[12]), switches)
+    return out
+
+
+def _busiest(pids: list[int]) -> int | None:
+    """The process of ``pids`` with the most CPU time so far."""
+    best, best_ticks = None, -1
+    for pid in pids:
+        try:
+            fields = _stat_fields(f"/proc/{pid}/stat")
+        except OSError:
+            continue
+        ticks = int(fields[11]) + int(fields[12])
+        if ticks > best_ticks:
+            best, best_ticks = pid, ticks
+    return best
+
+
+class EngineThreads:
+    """Sample the engine process under ``root`` every ``every_s`` seconds until ``stop()``."""
+
+    def __init__(self, root: int, every_s: float = 5.0) -> None:
+        self.root, self.every_s = root, every_s
+        self.samples: list[tuple[float, int, int, int, dict]] = []
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> EngineThreads:
+        if Path("/proc/stat").exists():
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        import time
+
+        while not self._done.wait(self.every_s):
+            try:
+                pid = _busiest(_descendants(self.root))
+                if pid is not None:
+                    ticks, idle = _cpu_ticks()
+                    self.samples.append((time.time(), pid, ticks, idle, _threads(pid)))
+            except OSError:
+                continue  # the side ended between two reads
+
+    def stop(self) -> dict[str, float]:
+        """The summary over the middle half of the samples (empty when there were too few)."""
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        pid = self.samples[-1][1] if self.samples else None
+        mine = [s for s in self.samples if s[1] == pid]
+        if len(mine) < 4:
+            return {}
+        (t0, _, all0, idle0, th0), (t1, _, all1, idle1, th1) = (
+            mine[len(mine) // 4],
+            mine[3 * len(mine) // 4],
+        )
+        both = [t for t in th1 if t in th0]
+        busiest = sorted(both, key=lambda t: th1[t][0] - th0[t][0])[-2:]
+        ticks = max(all1 - all0, 1)
+        return {
+            "share_pct": 100 * sum(th1[t][0] - th0[t][0] for t in busiest) / ticks,
+            "preempted_per_s": sum(th1[t][1] - th0[t][1] for t in busiest) / max(t1 - t0, 1e-9),
+            "idle_pct": 100 * (idle1 - idle0) / ticks,
+        }
