@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import Counter
 from pathlib import Path
 
 
@@ -114,7 +115,11 @@ class EngineThreads:
         self._done.set()
         if self._thread.is_alive():
             self._thread.join()
-        pid = self.samples[-1][1] if self.samples else None
+        if not self.samples:
+            return {}
+        # the engine: the process that was the busiest at most samples (not at the last one:
+        # a pipeline's driver outlives its engine, and compacts the lake after it)
+        pid = Counter(s[1] for s in self.samples).most_common(1)[0][0]
         mine = [s for s in self.samples if s[1] == pid]
         if len(mine) < 4:
             return {}
