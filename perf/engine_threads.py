@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
 
-def _cpu_ticks() -> tuple[int, int]:
-    """(all, idle + iowait) ticks of the machine so far."""
-    ticks = [int(t) for t in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
-    return sum(ticks), ticks[3] + ticks[4]
+def machine_ticks() -> list[int]:
+    """The machine's CPU ticks so far, from ``/proc/stat``: user, nice, system, idle, iowait,
+    irq, softirq, steal (``OSError`` where there is none)."""
+    return [int(t) for t in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
 
 
 def _stat_fields(path: str) -> list[str]:
@@ -33,23 +34,27 @@ def _stat_fields(path: str) -> list[str]:
     return raw[raw.rindex(")") + 2 :].split()
 
 
-def _descendants(root: int) -> list[int]:
-    """``root`` and every process below it."""
+def _busiest_below(root: int) -> int | None:
+    """Of ``root`` and every process below it, the one with the most CPU time so far (one read
+    of each process's ``stat``)."""
     children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                children.setdefault(int(_stat_fields(f"/proc/{entry}/stat")[1]), []).append(
-                    int(entry)
-                )
+                fields = _stat_fields(f"/proc/{entry}/stat")
+                parent, cpu = int(fields[1]), int(fields[11]) + int(fields[12])
             except (OSError, ValueError, IndexError):
                 continue
-    found, todo = [], [root]
+            children.setdefault(parent, []).append(int(entry))
+            ticks[int(entry)] = cpu
+    best, todo = None, [root]
     while todo:
         pid = todo.pop()
-        found.append(pid)
+        if pid in ticks and (best is None or ticks[pid] > ticks[best]):
+            best = pid
         todo.extend(children.get(pid, []))
-    return found
+    return best
 
 
 def _threads(pid: int) -> dict[str, tuple[int, int]]:
@@ -70,20 +75,6 @@ def _threads(pid: int) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _busiest(pids: list[int]) -> int | None:
-    """The process of ``pids`` with the most CPU time so far."""
-    best, best_ticks = None, -1
-    for pid in pids:
-        try:
-            fields = _stat_fields(f"/proc/{pid}/stat")
-        except OSError:
-            continue
-        ticks = int(fields[11]) + int(fields[12])
-        if ticks > best_ticks:
-            best, best_ticks = pid, ticks
-    return best
-
-
 class EngineThreads:
     """Sample the engine process under ``root`` every ``every_s`` seconds until ``stop()``."""
 
@@ -99,14 +90,14 @@ class EngineThreads:
         return self
 
     def _run(self) -> None:
-        import time
-
         while not self._done.wait(self.every_s):
             try:
-                pid = _busiest(_descendants(self.root))
+                pid = _busiest_below(self.root)
                 if pid is not None:
-                    ticks, idle = _cpu_ticks()
-                    self.samples.append((time.time(), pid, ticks, idle, _threads(pid)))
+                    ticks = machine_ticks()
+                    self.samples.append(
+                        (time.time(), pid, sum(ticks), ticks[3] + ticks[4], _threads(pid))
+                    )
             except OSError:
                 continue  # the side ended between two reads
 

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from engine_threads import EngineThreads  # perf/, next to this script
+from engine_threads import EngineThreads, machine_ticks  # perf/, next to this script
 
 
 def make_spec(args: argparse.Namespace, lake: str):
@@ -168,18 +168,18 @@ def main() -> None:
         for side in sides if pair % 2 == 0 else sides[::-1]:  # drift falls on every side alike
             result = run_side(side)
             walls[side].append(result["wall_s"])
-            whole = ""
+            notes = ""
             if "total_s" in result:  # the pipeline side: Ray and engine start included
-                whole = f"  (whole run: {result['total_s']:.1f} s)"
+                notes = f"  (whole run: {result['total_s']:.1f} s)"
             if "share_pct" in result:  # engine_threads.py, over the middle half of the run
-                whole += (
+                notes += (
                     f"  (engine threads: {result['share_pct']:.1f} % of the cores,"
                     f" preempted {result['preempted_per_s']:.0f}/s;"
                     f" cores idle {result['idle_pct']:.1f} %)"
                 )
             print(
                 f"pair {pair + 1} {side:<8} {result['wall_s']:7.1f} s  {result['tokens']} tokens"
-                f"  {result['tokens'] / result['wall_s']:6.1f} tok/s{whole}"
+                f"  {result['tokens'] / result['wall_s']:6.1f} tok/s{notes}"
                 f"  (CPU time the host stole while the side ran: {result['steal_pct']:.1f} %;"
                 f" wall clock against monotonic: {result['clock_jump_s']:+.2f} s)",
                 flush=True,
@@ -209,7 +209,7 @@ def print_summary(side: str, walls: list[float], bare: list[float]) -> None:
 def cpu_steal() -> tuple[int, int]:
     """(stolen, total) CPU ticks of this machine so far, from ``/proc/stat`` (0, 0 elsewhere)."""
     try:
-        ticks = [int(t) for t in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+        ticks = machine_ticks()
     except (OSError, ValueError, IndexError):
         return 0, 0
     return ticks[7], sum(ticks)
