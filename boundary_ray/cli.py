@@ -155,7 +155,7 @@ def _verify_process(args: argparse.Namespace) -> int:
 
         sys.stdout.write(format_counts(verify_process_lake(args.lake)))
         return 0
-    from boundary_ray.verifiers.process_offline import verify_process_jsonl
+    from boundary_ray.verifiers.process.offline import verify_process_jsonl
 
     for result in verify_process_jsonl(args.input, timeout_s=args.timeout):
         sys.stdout.write(json.dumps(result) + "\n")

@@ -230,7 +230,7 @@ def child(args: argparse.Namespace, size: int, lake: str, env: dict, profile: Pa
 
 
 STAGES = (  # a code path in the stack -> the stage it belongs to (first match wins)
-    ("verifiers/process_", "verifier (process verdicts)"),
+    ("verifiers/process/", "verifier (process verdicts)"),
     ("verifiers/", "verifier (answers)"),
     ("fake_sampler.py", "sampler (fake engine)"),
     ("sampler/", "sampler (fake engine)"),

@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("spec", "series"),
     ("benchmarks", "prompts", "models"),
     ("sampler",),
+    ("sandbox",),  # everything that executes model-written code
     ("verifiers",),
     ("lake",),
     ("pipeline", "scoring", "run_plan"),

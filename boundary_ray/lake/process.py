@@ -18,7 +18,7 @@ import pyarrow as pa
 from boundary_ray import schema
 from boundary_ray.lake.reader import lake_root, partition_values, read_table
 from boundary_ray.lake.writer import write_table
-from boundary_ray.verifiers.process_verifier import process_row
+from boundary_ray.verifiers.process.verifier import process_row
 
 
 def utc_now() -> str:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from boundary_ray.verifiers.process_graph import GoldGraph
-from boundary_ray.verifiers.process_text import (
+from boundary_ray.verifiers.process.graph import GoldGraph
+from boundary_ray.verifiers.process.text import (
     Claim,
     evaluate,
     find_subjects,

@@ -3,15 +3,15 @@
 ``tests`` (a JSON string, DESIGN.md) is one of:
 
 - ``{"kind": "functional", "prompt", "entry_point", "test", ...}``. The problem's cases come
-  from ``code_oracle`` (the test's literal asserts, provided inputs/outputs, or a reference run
+  from ``oracle`` (the test's literal asserts, provided inputs/outputs, or a reference run
   once per problem); the candidate runs on the inputs only and sends its results as plain data
-  (``code_plain``); the host decodes them strictly and compares them with expected values the
+  (``plain``); the host decodes them strictly and compares them with expected values the
   candidate never saw. Optional keys: ``reference`` (a reference program), ``inputs``,
   ``outputs``, ``compare``, ``atol``, ``method`` (call ``entry_point().method``). A test that
   fits none of those runs inside the candidate's process (``in_process``, weaker: a program
   written against this harness can forge its pass), and ``answer_rule`` says so.
 - ``{"kind": "stdio", "cases": [{"input", "output"}, ...], "float_tol"?}``: one sandboxed run per
-  case, stdout compared on the host (``code_stdio``: LiveCodeBench's rule, stricter). The
+  case, stdout compared on the host (``stdio``: LiveCodeBench's rule, stricter). The
   candidate must end normally (``exit(0)`` after printing is fine). The first failing case
   decides.
 
@@ -34,19 +34,19 @@ import warnings
 from collections import Counter
 from typing import Any
 
-from boundary_ray.verifiers import untrusted_cgroup
-from boundary_ray.verifiers.base import Verdict, Verifier
-from boundary_ray.verifiers.code_drivers import in_process_driver
-from boundary_ray.verifiers.code_extraction import extract_code
-from boundary_ray.verifiers.code_oracle import Oracle, Oracles
-from boundary_ray.verifiers.code_plain import PlainDataError, decode
-from boundary_ray.verifiers.code_stdio import outputs_match
-from boundary_ray.verifiers.untrusted_exec import (
+from boundary_ray.sandbox import untrusted_cgroup
+from boundary_ray.sandbox.untrusted_exec import (
     Limits,
     RunResult,
     sandbox_available,
     untrusted_run,
 )
+from boundary_ray.verifiers.base import Verdict, Verifier
+from boundary_ray.verifiers.code.drivers import in_process_driver
+from boundary_ray.verifiers.code.extraction import extract_code
+from boundary_ray.verifiers.code.oracle import Oracle, Oracles
+from boundary_ray.verifiers.code.plain import PlainDataError, decode
+from boundary_ray.verifiers.code.stdio import outputs_match
 
 MAX_EXTRACTED_CHARS = 20_000  # what is kept in the lake's extracted_answer
 

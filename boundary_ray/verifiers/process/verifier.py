@@ -1,8 +1,8 @@
 """Process verdicts: does a response's reasoning match the problem's gold dependency graph?
 
-The response is read into claims (``process_strict.py`` for the ``Define ... as X;`` step
-format, ``process_lenient.py`` for natural language) and compared with the graph
-(``process_graph.py``). Verdicts, the first that applies:
+The response is read into claims (``strict.py`` for the ``Define ... as X;`` step
+format, ``lenient.py`` for natural language) and compared with the graph
+(``graph.py``). Verdicts, the first that applies:
 
 - ``n/a``: the problem has no gold graph (not a synthetic problem);
 - ``contradicted``: a needed quantity is stated with a wrong value, or a right value from wrong
@@ -23,10 +23,10 @@ from typing import Any
 
 from boundary_ray.schema import PROCESS_VERDICTS
 from boundary_ray.verifiers.answer_extraction import extract_answer
-from boundary_ray.verifiers.process_graph import GoldGraph, GoldQuantity, gold_graph
-from boundary_ray.verifiers.process_lenient import lenient_claims
-from boundary_ray.verifiers.process_strict import strict_answer, strict_claims, without_steps
-from boundary_ray.verifiers.process_text import Claim, normalize, short
+from boundary_ray.verifiers.process.graph import GoldGraph, GoldQuantity, gold_graph
+from boundary_ray.verifiers.process.lenient import lenient_claims
+from boundary_ray.verifiers.process.strict import strict_answer, strict_claims, without_steps
+from boundary_ray.verifiers.process.text import Claim, normalize, short
 
 MAX_REASONS = 3
 

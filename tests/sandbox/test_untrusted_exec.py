@@ -1,8 +1,9 @@
 """The sandbox itself: what a program sees, what it can reach, how a run ends and is reported.
 
 Every test here runs real programs under real bubblewrap; the hostile ones (with verdicts) are in
-test_code_verifier.py. Hostile code runs only with the sandbox on: the fixture clears the
-opt-out so a missing bwrap fails these tests instead of running them unprotected.
+tests/verifiers/code/test_code_verifier.py. Hostile code runs only with the sandbox on: the
+fixture clears the opt-out so a missing bwrap fails these tests instead of running them
+unprotected.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from boundary_ray.errors import BoundaryError
-from boundary_ray.verifiers import untrusted_cgroup, untrusted_exec
-from boundary_ray.verifiers.untrusted_exec import ALLOW_UNSANDBOXED_ENV, Limits, untrusted_run
+from boundary_ray.sandbox import untrusted_cgroup, untrusted_exec
+from boundary_ray.sandbox.untrusted_exec import ALLOW_UNSANDBOXED_ENV, Limits, untrusted_run
 
 pytestmark = pytest.mark.skipif(
     shutil.which("bwrap") is None, reason="needs bubblewrap (apt-get install bubblewrap)"
@@ -298,7 +299,7 @@ def test_a_venv_under_tmp_is_visible_read_only(tmp_path: Path) -> None:
         "try:\n    open(probe.__file__, 'a')\nexcept OSError as exc:\n    print(type(exc).__name__)\n"
     )
     script = (
-        "from boundary_ray.verifiers.untrusted_exec import untrusted_run\n"
+        "from boundary_ray.sandbox.untrusted_exec import untrusted_run\n"
         f"result = untrusted_run({program!r})\n"
         "print(result.stdout.decode(), result.raised, result.sandboxed)\n"
     )

@@ -47,7 +47,7 @@ Firecracker microVMs or a separate pod per verifier):
   host: a uid shared by chance with a concurrent run also shares its process cap;
 - anything the caller chooses to decide *inside* the candidate's process: the driver runs in
   the candidate's interpreter, so whatever it writes on fd 3 is what the candidate wants. Decide
-  on the host from data the candidate never sees (``code_cases``);
+  on the host from data the candidate never sees (``verifiers.code.cases``);
 - CPU and I/O contention with the host while it runs.
 
 Where bwrap is missing or cannot create its namespaces (e.g. a Kubernetes pod without user
@@ -77,8 +77,8 @@ import warnings
 from dataclasses import dataclass
 
 from boundary_ray.errors import BoundaryError
+from boundary_ray.sandbox import untrusted_cgroup
 from boundary_ray.settings import ALLOW_UNSANDBOXED_ENV, allow_unsandboxed
-from boundary_ray.verifiers import untrusted_cgroup
 
 BWRAP = "bwrap"  # the bubblewrap binary (tests point this elsewhere to simulate its absence)
 SANDBOX_UIDS = range(200_000, 265_536)  # as root: one picked at random per run
@@ -94,7 +94,7 @@ SANDBOX_ENV = {
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64")
 TERM_GRACE_S = 0.2  # between SIGTERM and SIGKILL
 EXIT_GRACE_S = 0.2  # after the program exits, how long its pipes may stay open
-RESULTS_CAP = 8 << 20  # bytes the candidate may write on fd 3 (code_plain.MAX_BYTES)
+RESULTS_CAP = 8 << 20  # bytes the candidate may write on fd 3 (verifiers.code.plain.MAX_BYTES)
 REPORT_CAP = 2 * RESULTS_CAP + 128  # the supervisor's one line: nonce, status, results as hex
 STDERR_TAIL = 4096
 RAISED_MARK = "boundary-sandbox: raised "  # the candidate launcher's last stderr line

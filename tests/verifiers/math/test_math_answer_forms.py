@@ -1,19 +1,19 @@
 """Issue 18: an equation or a hedge is not an answer. Labelled cases for equations, hedges and
 hostile responses that try to game extraction, graded by the real verifier (math-verify in its
-child process) and, for the plain-text rules, by ``math_text`` alone."""
+child process) and, for the plain-text rules, by ``verifiers.math.text`` alone."""
 
 from __future__ import annotations
 
 import pytest
 
 from boundary_ray.verifiers.answer_extraction import extract_answer
-from boundary_ray.verifiers.math_text import (
+from boundary_ray.verifiers.math.text import (
     equation_problem,
     is_multi_valued,
     split_alternatives,
     split_top_level,
 )
-from boundary_ray.verifiers.math_verifier import MathVerifier
+from boundary_ray.verifiers.math.verifier import MathVerifier
 
 F3 = "Let $f(x) = 2x - 1$. What is $f(3)$?"
 GIVEN_F3 = "If $f(3) = 5$ and $f(5) = 9$, what is $f(f(3))$?"

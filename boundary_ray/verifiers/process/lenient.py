@@ -11,15 +11,15 @@ A quantity is claimed when its value is
   every candidate value contradicts itself.
 
 The reader never computes what a quantity should be from the text: it only collects what the
-response says, and ``process_verifier.py`` compares that with the gold graph.
+response says, and ``verifier.py`` compares that with the gold graph.
 """
 
 from __future__ import annotations
 
 import re
 
-from boundary_ray.verifiers.process_graph import GoldGraph
-from boundary_ray.verifiers.process_text import Claim, find_subjects, numbers_and_operator, short
+from boundary_ray.verifiers.process.graph import GoldGraph
+from boundary_ray.verifiers.process.text import Claim, find_subjects, numbers_and_operator, short
 
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+")
 NUMBER = r"\d+(?:\.\d+)?"

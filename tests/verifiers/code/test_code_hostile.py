@@ -16,8 +16,8 @@ import shutil
 
 import pytest
 
-from boundary_ray.verifiers.code_verifier import CodeVerifier
-from boundary_ray.verifiers.untrusted_exec import ALLOW_UNSANDBOXED_ENV
+from boundary_ray.sandbox.untrusted_exec import ALLOW_UNSANDBOXED_ENV
+from boundary_ray.verifiers.code.verifier import CodeVerifier
 
 pytestmark = pytest.mark.skipif(
     shutil.which("bwrap") is None, reason="needs bubblewrap (apt-get install bubblewrap)"

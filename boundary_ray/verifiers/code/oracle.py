@@ -3,9 +3,9 @@
 ``Oracles.get(tests)`` returns an ``Oracle``: the mode and the cases, cached by the tests' text
 (so a problem's reference runs once per verifier process, not once per sample). In order:
 
-1. ``asserts``: the test's own literal asserts, read with ``ast`` (``code_cases``);
+1. ``asserts``: the test's own literal asserts, read with ``ast`` (``cases``);
 2. ``io``: provided data: evalplus' exported ``inputs``/``results`` tables in the test (checked
-   by its standard ``assertion``: ``code_cases.cases_from_io_table``), or ``tests.inputs``
+   by its standard ``assertion``: ``cases.cases_from_io_table``), or ``tests.inputs``
    (argument lists) with ``tests.outputs``
    (LiveCodeBench functional cases), or without outputs but with ``tests.reference`` (evalplus
    ``base_input``/``plus_input``: the reference is run once, in the sandbox, for the outputs);
@@ -14,7 +14,7 @@
    asserts record (inputs, the test's expected value, the reference's result); used only when
    the candidate appears nowhere else in the test and the reference passes every recorded case;
 4. ``in_process``: anything else (property checks such as HumanEval's ``find_zero``): the test
-   runs inside the candidate's process, a weaker mode (``code_drivers.in_process_driver``).
+   runs inside the candidate's process, a weaker mode (``drivers.in_process_driver``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from boundary_ray.verifiers.code_cases import (
+from boundary_ray.sandbox.untrusted_exec import Limits, untrusted_run
+from boundary_ray.verifiers.code.cases import (
     COMPARES,
     MAX_CASES,
     WRAPS,
@@ -34,9 +35,8 @@ from boundary_ray.verifiers.code_cases import (
     cases_from_asserts,
     cases_from_io_table,
 )
-from boundary_ray.verifiers.code_drivers import calls_driver, record_driver, record_test
-from boundary_ray.verifiers.code_plain import PlainDataError, decode
-from boundary_ray.verifiers.untrusted_exec import Limits, untrusted_run
+from boundary_ray.verifiers.code.drivers import calls_driver, record_driver, record_test
+from boundary_ray.verifiers.code.plain import PlainDataError, decode
 
 MODES = ("asserts", "io", "reference", "in_process")
 REFERENCE_WALL_S = 60.0

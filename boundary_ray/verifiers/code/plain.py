@@ -20,7 +20,7 @@ import math
 import re
 from typing import Any
 
-MAX_BYTES = 8 << 20  # the results pipe's cap (untrusted_exec.RESULTS_CAP)
+MAX_BYTES = 8 << 20  # the results pipe's cap (sandbox.untrusted_exec.RESULTS_CAP)
 MAX_DEPTH = 64
 _TAGS = {"t", "s", "f", "d", "b", "i"}
 _HEX_INT = re.compile(r"-?0x[0-9a-f]+")

@@ -1,6 +1,6 @@
 """The math verifier: extract the final answer, then judge it equal to the gold or not.
 
-Before any equivalence, the answer's form is checked (``math_text``):
+Before any equivalence, the answer's form is checked (``text``):
 
 - an equation answers only when its left side is a single symbol, a computation with numbers
   only, or the quantity the question asks for: ``x = 5`` answers 5, ``2x + 1 = 5`` does not
@@ -20,8 +20,8 @@ from typing import Any
 
 from boundary_ray.verifiers.answer_extraction import extract_answer
 from boundary_ray.verifiers.base import Verdict, Verifier
-from boundary_ray.verifiers.math_equivalence_client import MathEquivalenceClient
-from boundary_ray.verifiers.math_text import (
+from boundary_ray.verifiers.math.equivalence_client import MathEquivalenceClient
+from boundary_ray.verifiers.math.text import (
     equation_problem,
     equation_sides,
     fast_compare,

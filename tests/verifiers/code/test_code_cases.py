@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 
-from boundary_ray.verifiers.code_cases import Case, cases_from_asserts
-from boundary_ray.verifiers.code_drivers import record_test
-from boundary_ray.verifiers.code_extraction import extract_code
-from boundary_ray.verifiers.code_plain import PlainDataError, decode, encode
-from boundary_ray.verifiers.code_sanitize import sanitize
+from boundary_ray.verifiers.code.cases import Case, cases_from_asserts
+from boundary_ray.verifiers.code.drivers import record_test
+from boundary_ray.verifiers.code.extraction import extract_code
+from boundary_ray.verifiers.code.plain import PlainDataError, decode, encode
+from boundary_ray.verifiers.code.sanitize import sanitize
 
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
 
@@ -138,7 +138,7 @@ def test_truncated_responses_are_sanitized_only_for_a_complete_entry_point() -> 
 
 @needs_bwrap
 def test_modes_io_reference_in_process_and_the_reference_runs_once() -> None:
-    from boundary_ray.verifiers.code_verifier import CodeVerifier
+    from boundary_ray.verifiers.code.verifier import CodeVerifier
 
     verifier = CodeVerifier(timeout_s=10.0)
 
@@ -210,7 +210,7 @@ def check(candidate):
 
 
 def test_evalplus_exported_tables_are_io_cases_unless_the_oracle_is_special() -> None:
-    from boundary_ray.verifiers.code_cases import cases_from_io_table
+    from boundary_ray.verifiers.code.cases import cases_from_io_table
 
     cases = cases_from_io_table(EVALPLUS_EXPORTED, "add")
     assert [(c.args, c.expected, c.compare, c.tol) for c in cases] == [
@@ -230,7 +230,8 @@ def test_evalplus_exported_tables_are_io_cases_unless_the_oracle_is_special() ->
 def test_without_a_cgroup_the_verifier_warns_with_the_sandbox_worst_case(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from boundary_ray.verifiers import code_verifier, untrusted_cgroup
+    from boundary_ray.sandbox import untrusted_cgroup
+    from boundary_ray.verifiers.code import verifier as code_verifier
 
     monkeypatch.setattr(untrusted_cgroup, "available", lambda: None)
     code_verifier._warn_no_cgroup.cache_clear()

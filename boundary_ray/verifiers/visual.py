@@ -127,7 +127,7 @@ class VisualVerifier(Verifier):
 
     def _math_equal(self, gold: str, cleaned: str, pred: str, rule: str) -> Verdict:
         if self._math is None:
-            from boundary_ray.verifiers.math_verifier import MathVerifier
+            from boundary_ray.verifiers.math.verifier import MathVerifier
 
             self._math = MathVerifier(timeout_s=self.timeout_s)
         verdict = self._math.verify_one({"answer": gold, "response": f"\\boxed{{{cleaned}}}"})

@@ -1,6 +1,6 @@
 """The math-verify child program: one JSON request line in, one JSON reply line out.
 
-Run as ``python -m boundary_ray.verifiers.math_equivalence_child PARENT_PID`` by
+Run as ``python -m boundary_ray.verifiers.math.equivalence_child PARENT_PID`` by
 ``MathEquivalenceClient``. math-verify's own timeouts are off (they need ``SIGALRM``, hence
 the main thread); the parent enforces the deadline by killing this process.
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from boundary_ray.errors import BoundaryError
 from boundary_ray.verifiers.offline import json_object_field, jsonl_records
-from boundary_ray.verifiers.process_graph import gold_graph
-from boundary_ray.verifiers.process_verifier import judge_process
+from boundary_ray.verifiers.process.graph import gold_graph
+from boundary_ray.verifiers.process.verifier import judge_process
 
 
 def verify_process_jsonl(path: str, timeout_s: float | None = None) -> Iterator[dict[str, Any]]:
     """Yield one result dict per line of ``path`` ('-' = stdin), in order."""
-    from boundary_ray.verifiers.math_verifier import MathVerifier
+    from boundary_ray.verifiers.math.verifier import MathVerifier
 
     if timeout_s is not None and timeout_s <= 0:
         raise BoundaryError(f"verify: --timeout must be > 0, got {timeout_s:g}")

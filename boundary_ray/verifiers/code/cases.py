@@ -14,7 +14,7 @@ the host (never executing it) and returns its cases when every statement is one 
 
 Literals are Python literals and arithmetic on numbers (``2.0/3.0``), folded on the host with
 caps. ``matching_asserts`` finds the same shapes with *any* expressions, for recording a
-reference run (``code_drivers.record_driver``). ``Case.matches(got)`` compares a decoded plain
+reference run (``drivers.record_driver``). ``Case.matches(got)`` compares a decoded plain
 value with the expected one, on the host.
 """
 
@@ -26,7 +26,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from boundary_ray.verifiers.code_plain import is_number
+from boundary_ray.verifiers.code.plain import is_number
 
 COMPARES = (
     "eq",

@@ -1,7 +1,7 @@
 """The math-verify child with knobs for the tests (a program, not a test).
 
 ``python math_child_knobs.py CONTROL.json PARENT_PID`` runs the real child
-(``boundary_ray.verifiers.math_equivalence_child``), but before each request it reads
+(``boundary_ray.verifiers.math.equivalence_child``), but before each request it reads
 CONTROL.json: ``{"sleep": seconds}`` makes it sleep that long first (a slow comparison),
 ``{"exit": true}`` makes it exit instead of answering (a crash in the middle of a sample).
 The knobs live here, so the production child has none.
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from boundary_ray.verifiers import math_equivalence_child as child
+from boundary_ray.verifiers.math import equivalence_child as child
 
 
 class Knobs:

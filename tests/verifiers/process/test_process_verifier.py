@@ -11,9 +11,9 @@ import pytest
 from boundary_ray.benchmarks.synthetic import load_synthetic
 from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
-from boundary_ray.verifiers.process_text import normalize
-from boundary_ray.verifiers.process_verifier import judge_process, process_row
-from tests.verifiers.process_cases import HOSTILE, LABELLED
+from boundary_ray.verifiers.process.text import normalize
+from boundary_ray.verifiers.process.verifier import judge_process, process_row
+from tests.verifiers.process.process_cases import HOSTILE, LABELLED
 
 
 @functools.cache

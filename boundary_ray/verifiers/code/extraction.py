@@ -8,7 +8,7 @@ Rules, tried in this order:
 - ``fenced_open``: an opened but never closed Python block at the end of the response, when
   the model stopped by itself;
 - ``fenced_open_sanitized``: the same block cut off by the token limit, for a functional
-  problem: ``code_sanitize`` keeps the entry point and what it uses from the longest parseable
+  problem: ``sanitize`` keeps the entry point and what it uses from the longest parseable
   prefix (evalplus' sanitizer), only when the entry point provably ended before the cut; a
   function cut off mid-body is not an answer;
 - ``completion``: no fence and a functional problem: the response continues the problem's
@@ -25,7 +25,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from boundary_ray.verifiers.code_sanitize import sanitize
+from boundary_ray.verifiers.code.sanitize import sanitize
 
 RULES = (
     "fenced",

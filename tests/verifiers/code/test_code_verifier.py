@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from boundary_ray.benchmarks.code_sets import load_builtin
+from boundary_ray.sandbox.untrusted_exec import ALLOW_UNSANDBOXED_ENV
 from boundary_ray.spec import BenchmarkSpec
-from boundary_ray.verifiers.code_extraction import extract_code
-from boundary_ray.verifiers.code_stdio import outputs_match
-from boundary_ray.verifiers.code_verifier import CodeVerifier
-from boundary_ray.verifiers.untrusted_exec import ALLOW_UNSANDBOXED_ENV
+from boundary_ray.verifiers.code.extraction import extract_code
+from boundary_ray.verifiers.code.stdio import outputs_match
+from boundary_ray.verifiers.code.verifier import CodeVerifier
 
 pytestmark = pytest.mark.skipif(
     shutil.which("bwrap") is None, reason="needs bubblewrap (apt-get install bubblewrap)"

@@ -2,7 +2,7 @@
 
 math-verify's own timeout uses ``SIGALRM``, which works only in a process's main thread, and a
 Ray worker may call us from another thread; so math-verify runs in a child
-(``math_equivalence_child``, one JSON line per request) with its own timeouts off. A
+(``equivalence_child``, one JSON line per request) with its own timeouts off. A
 comparison that takes longer than ``timeout_s`` is answered ``timeout`` and the child is killed;
 the next comparison starts a fresh one. A child found dead (killed from outside) is restarted
 and the comparison retried once.
@@ -19,10 +19,11 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 STARTUP_TIMEOUT_S = 120.0  # importing sympy on a busy 2-core machine; not counted per sample
-CHILD_MODULE = "boundary_ray.verifiers.math_equivalence_child"
+CHILD_MODULE = "boundary_ray.verifiers.math.equivalence_child"
 
 
 class MathEquivalenceClient:
@@ -110,7 +111,7 @@ class _Child:
     def __init__(self, command: list[str]) -> None:
         # find this package even where it is not installed (Ray working_dir)
         env = os.environ.copy()
-        package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        package_root = str(Path(os.path.abspath(__file__)).parents[3])  # holds boundary_ray/
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         self.proc = subprocess.Popen(
             [*command, str(os.getpid())],

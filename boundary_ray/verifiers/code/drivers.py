@@ -3,7 +3,7 @@
 - ``calls_driver``: call the entry point on each input (plain data, given as ``__data__``),
   write ``[["v", <result>] | ["e", "<Type: message>"] | ["u", "<why unencodable>"], ...]`` on fd 3
   (stopping after the first exception, as a test would). It runs in the candidate's
-  interpreter and is not trusted: the host decodes what arrives with ``code_plain.decode`` and
+  interpreter and is not trusted: the host decodes what arrives with ``plain.decode`` and
   compares with expected values the candidate never saw.
 - ``record_driver``: the *reference* run (trusted benchmark code, still sandboxed): the test's
   recognized asserts were rewritten into ``__record__(...)`` calls (``record_test``), which
@@ -18,8 +18,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from boundary_ray.verifiers.code_cases import WRAPS, match_assert
-from boundary_ray.verifiers.code_plain import CHILD_CODEC
+from boundary_ray.verifiers.code.cases import WRAPS, match_assert
+from boundary_ray.verifiers.code.plain import CHILD_CODEC
 
 _WRITE = r"""
 def _write(data):
@@ -105,7 +105,7 @@ def record_test(test: str) -> str | None:
     """``test`` with each recognized assert in ``check`` replaced by a ``__record__`` call;
     ``None`` when the candidate is used anywhere else (a property check: its result feeds other
     code) or no assert was recognized."""
-    from boundary_ray.verifiers.code_cases import check_function
+    from boundary_ray.verifiers.code.cases import check_function
 
     found = check_function(test)
     if found is None:

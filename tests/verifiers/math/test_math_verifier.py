@@ -20,10 +20,10 @@ from math_child_knobs import Knobs
 
 from boundary_ray.benchmarks.files import load_file
 from boundary_ray.spec import BenchmarkSpec
-from boundary_ray.verifiers.math_equivalence_client import MathEquivalenceClient
-from boundary_ray.verifiers.math_verifier import MathVerifier, fast_compare
+from boundary_ray.verifiers.math.equivalence_client import MathEquivalenceClient
+from boundary_ray.verifiers.math.verifier import MathVerifier, fast_compare
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks"
 SETS = ("aime24", "amc23", "gsm8k", "math500", "minerva_math", "olympiadbench")
 
 
@@ -182,7 +182,7 @@ def test_the_child_dies_with_its_parent(tmp_path: Path) -> None:
     script = tmp_path / "parent.py"
     script.write_text(
         "import os, threading, time\n"
-        "from boundary_ray.verifiers.math_verifier import MathVerifier\n"
+        "from boundary_ray.verifiers.math.verifier import MathVerifier\n"
         "v = MathVerifier(timeout_s=600)\n"
         "v.compare('1', '1')\n"
         "print(v.child_pid(), flush=True)\n"
