@@ -18,7 +18,7 @@ import re
 import sys
 from typing import Any
 
-from boundary_ray.orphan_guard import exit_when_orphaned
+from boundary_ray.common.orphan_guard import exit_when_orphaned
 
 GOLD_CACHE_SIZE = 4096  # parsed golds kept; cleared whole when full
 _E_NOTATION_RE = re.compile(r"^(-?\d+(?:\.\d+)?)e([-+]?\d+)$", re.IGNORECASE)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.location import open_lake
 from boundary_ray.spec import load_spec, spec_from_dict
 
 MINIMAL = {
@@ -19,7 +20,8 @@ def test_defaults_are_the_papers() -> None:
     spec = spec_from_dict(MINIMAL)
     assert (spec.sampling.temperature, spec.sampling.top_p) == (0.6, 0.95)
     assert spec.models[0].prompt == "chat"
-    assert spec.lake == "./lake"
+    assert spec.lake == open_lake("./lake")  # opened once, when the spec loads
+    assert spec.lake.uri == str(Path("lake").resolve()) and spec.lake.local
 
 
 @pytest.mark.parametrize(
@@ -62,7 +64,7 @@ def test_load_spec_file_and_overrides(tmp_path: Path) -> None:
     )
     spec = load_spec(path, {"sampling.n": 4, "lake": str(tmp_path / "lake")})
     assert spec.sampling.n == 4
-    assert spec.lake == str(tmp_path / "lake")
+    assert str(spec.lake) == str(tmp_path / "lake")
 
 
 def test_load_spec_errors_name_the_file(tmp_path: Path) -> None:
@@ -72,3 +74,10 @@ def test_load_spec_errors_name_the_file(tmp_path: Path) -> None:
     bad.write_text("models: [unclosed\n")
     with pytest.raises(BoundaryError, match=r"bad\.yaml.*not valid YAML"):
         load_spec(bad)
+
+
+def test_a_lake_uri_with_an_unknown_scheme_is_named() -> None:
+    with pytest.raises(
+        BoundaryError, match=r"^spec\.lake: ftp://host/lake: unknown URI scheme 'ftp'"
+    ):
+        spec_from_dict({**MINIMAL, "lake": "ftp://host/lake"})

@@ -1,23 +1,31 @@
-"""Plan a (resumed) run: which samples each problem still lacks, as engine requests.
+"""What a run samples: the plan of every (resumed) run, and ``boundary run --dry-run``.
 
 The key ``(model, benchmark, problem_id, sample_idx)`` is unique across the lake. For each
 problem the plan asks for ``sample_idx`` in ``range(n)`` minus those present, grouped into
 runs of consecutive indices; each run is one vLLM request with ``n`` = its length and a seed
 derived from (spec seed, model, benchmark, problem_id, first sample_idx), so a rerun of the same
 plan draws the same samples.
+
+The dry run lists the models after any checkpoint series has expanded (``spec/series.py``), the
+problems of each benchmark, and per model and benchmark the samples the spec asks for, those
+already in the lake and those still to draw: the same count ``boundary run`` plans with.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from boundary_ray.lake.reader import arrow_dataset, list_files
+from boundary_ray.spec import Spec, load_spec
 
 
 @dataclass(frozen=True)
@@ -125,3 +133,95 @@ def _runs(indices: list[int]) -> list[tuple[int, int]]:
         else:
             runs.append((idx, 1))
     return runs
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """The expanded models, problem counts and sample counts of one spec over its lake."""
+
+    spec: Spec
+    models: pa.Table  # one row per model
+    benchmarks: pa.Table  # one row per benchmark
+    samples: pa.Table  # one row per (model, benchmark)
+
+    @property
+    def to_draw(self) -> int:
+        """Samples the run would draw."""
+        return sum(self.samples.column("to_draw").to_pylist())
+
+    @property
+    def in_lake(self) -> int:
+        """Samples of the plan that the lake already holds."""
+        return sum(self.samples.column("in_lake").to_pylist())
+
+
+def plan_spec_file(path: str | Path, overrides: dict[str, Any] | None = None) -> RunPlan:
+    """The plan of the spec at ``path`` (with dotted-key ``overrides``)."""
+    return plan_run(load_spec(path, overrides))
+
+
+def plan_run(spec: Spec) -> RunPlan:
+    """Count what ``boundary run`` would sample for ``spec``; reads the problems and the lake."""
+    from boundary_ray.benchmarks import load_problems
+
+    problems = {b.name: [p["problem_id"] for p in load_problems(b)] for b in spec.benchmarks}
+    model_rows, sample_rows = [], []
+    for model in spec.models:
+        sampling = spec.sampling_for(model)
+        model_rows.append(
+            {
+                "model": model.name,
+                "source": model.source,
+                "revision": model.revision,
+                "role": model.role,
+                "prompt": model.prompt,
+                "step": model.tags.get("step"),
+                "tags": json.dumps(model.tags, sort_keys=True, default=str),
+                "n": sampling.n,
+                "temperature": sampling.temperature,
+                "top_p": sampling.top_p,
+                "max_tokens": sampling.max_tokens,
+            }
+        )
+        for bench, ids in problems.items():
+            present = present_samples(spec.lake, model.name, bench)
+            have = sum(len({i for i in present.get(pid, ()) if i < sampling.n}) for pid in ids)
+            sample_rows.append(
+                {
+                    "model": model.name,
+                    "benchmark": bench,
+                    "problems": len(ids),
+                    "n": sampling.n,
+                    "wanted": len(ids) * sampling.n,
+                    "in_lake": have,
+                    "to_draw": len(ids) * sampling.n - have,
+                }
+            )
+    benchmarks = [
+        {"benchmark": b.name, "source": b.source, "problems": len(problems[b.name])}
+        for b in spec.benchmarks
+    ]
+    return RunPlan(
+        spec,
+        pa.Table.from_pylist(model_rows),
+        pa.Table.from_pylist(benchmarks),
+        pa.Table.from_pylist(sample_rows),
+    )
+
+
+def format_plan(plan: RunPlan) -> str:
+    """The plan as text: the three tables and a total line."""
+    from boundary_ray.query.formatting import format_table
+
+    spec = plan.spec
+    parts = [
+        f"dry run of {spec.name}: lake {spec.lake}; nothing is sampled, no engine starts\n",
+        f"models ({plan.models.num_rows}):",
+        format_table(plan.models, "table"),
+        f"benchmarks ({plan.benchmarks.num_rows}):",
+        format_table(plan.benchmarks, "table"),
+        "samples:",
+        format_table(plan.samples, "table"),
+        f"total: {plan.to_draw} samples to draw, {plan.in_lake} already in the lake\n",
+    ]
+    return "\n".join(parts)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.location import LakeLocation, open_lake
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 PROMPT_STYLES = ("chat", "raw")
@@ -222,7 +223,7 @@ class Spec:
     models: tuple[ModelSpec, ...]
     benchmarks: tuple[BenchmarkSpec, ...]
     name: str = "run"
-    lake: str = "./lake"
+    lake: LakeLocation = field(default_factory=lambda: open_lake("./lake"))  # opened once, here
     sampling: SamplingSpec = field(default_factory=SamplingSpec)
     engine: EngineSpec = field(default_factory=EngineSpec)
     prompts: PromptSpec = field(default_factory=PromptSpec)
@@ -300,7 +301,7 @@ def spec_from_dict(raw: Mapping[str, Any], where: str = "spec") -> Spec:
     A model entry that names a checkpoint series expands here to one model per checkpoint
     (``boundary_ray/series.py``).
     """
-    from boundary_ray.series import expand_models
+    from boundary_ray.spec.series import expand_models
 
     if isinstance(raw, Mapping) and "models" in raw:
         raw = {**raw, "models": expand_models(raw["models"], f"{where}.models")}
@@ -400,6 +401,13 @@ def _coerce(hint: Any, value: Any, where: str) -> Any:
                 f"{where}: contains itself (a YAML alias inside its anchor)"
             ) from None
         return dict(value)
+    if hint is LakeLocation:  # the one place a spec's lake text is parsed
+        if isinstance(value, bool) or not isinstance(value, str | LakeLocation) or not value:
+            raise BoundaryError(f"{where}: expected a path or URI, got {value!r}")
+        try:
+            return open_lake(value)
+        except (OSError, ValueError) as exc:  # pyarrow: an unknown scheme, a bad URI option
+            raise BoundaryError(f"{where}: {value}: {exc}".splitlines()[0]) from None
     if hint is bool:
         if not isinstance(value, bool):
             raise BoundaryError(f"{where}: expected true/false, got {value!r}")

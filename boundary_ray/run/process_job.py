@@ -11,19 +11,14 @@ older rows stay, for comparison.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 
 import pyarrow as pa
 
 from boundary_ray import schema
+from boundary_ray.common.clock import utc_now
 from boundary_ray.lake.reader import lake_root, partition_values, read_table
 from boundary_ray.lake.writer import write_table
 from boundary_ray.verifiers.process.verifier import process_row
-
-
-def utc_now() -> str:
-    """Now, as the ``verified_at`` / ``at`` columns hold it: ISO 8601 UTC with microseconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def verify_process_lake(

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from boundary_ray.cli import DEMO_SPEC, _spec_header
-from boundary_ray.run_plan import plan_spec_file
+from boundary_ray.run.plan import plan_spec_file
 
 
 def test_the_demo_plans_what_its_header_says(tmp_path):

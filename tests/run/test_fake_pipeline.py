@@ -13,7 +13,7 @@ import pytest
 
 from boundary_ray import schema
 from boundary_ray.lake.reader import list_files, read_table
-from boundary_ray.pipeline import run_spec
+from boundary_ray.run.pipeline import run_spec
 from boundary_ray.spec import spec_from_dict
 
 pytestmark = pytest.mark.ray  # a local Ray instance: ~2.5 min here on 2 shared cores

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from boundary_ray.lake.plan import derive_seed, plan_requests, present_samples
 from boundary_ray.lake.reader import list_files, read_table
 from boundary_ray.lake.writer import write_rows
+from boundary_ray.run.plan import derive_seed, plan_requests, present_samples
 
 
 def _sample(pid: str, idx: int, model: str = "m", bench: str = "b") -> dict:

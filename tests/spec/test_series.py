@@ -9,7 +9,7 @@ import pytest
 
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake import write_rows
-from boundary_ray.run_plan import plan_run
+from boundary_ray.run.plan import plan_run
 from boundary_ray.spec import spec_from_dict
 
 BENCH = [{"name": "arith", "source": "synthetic:arith?ops=1-2&per_op=3&distractors=0&seed=0"}]

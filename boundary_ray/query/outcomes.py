@@ -28,9 +28,10 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 
 from boundary_ray import schema
-from boundary_ray.lake.filesystem import open_lake
+from boundary_ray.lake.location import open_lake
 from boundary_ray.lake.reader import list_files, partition_values
 from boundary_ray.lake.writer import write_table
+from boundary_ray.query.views import create_views_over
 
 PREFIX = "outcomes-"
 # the notions of correct the cache holds: (params of problem_outcomes, columns they fill)
@@ -44,7 +45,7 @@ SAMPLE_LEVEL_ONLY = ("labels", "process")
 
 def fingerprint(lake: str, model: str, benchmark: str) -> str:
     """A name for the current set of the partition's sample files (names, sizes, mtimes)."""
-    fs, _ = open_lake(lake)
+    fs = open_lake(lake).fs
     paths = list_files(lake, "samples", {"model": model, "benchmark": benchmark})
     digest = hashlib.sha1()
     for info in sorted(fs.get_file_info(paths), key=lambda i: i.path):
@@ -76,7 +77,7 @@ def fresh_outcome_files(lake: str) -> list[str] | None:
 def refresh_outcomes(lake: str, models: list[str] | None = None) -> dict[str, int]:
     """Rebuild the outcomes of every partition whose sample files changed (only ``models``,
     when given); remove the stale files. Returns counts: partitions rebuilt, kept, removed."""
-    fs, _ = open_lake(lake)
+    fs = open_lake(lake).fs
     counts = {"rebuilt": 0, "kept": 0, "removed": 0}
     for part in partition_values(lake, "samples"):
         if models is not None and part["model"] not in models:
@@ -115,8 +116,6 @@ def outcome_columns(values: dict[str, Any]) -> str | None:
 def _compute(lake: str, part: dict[str, str]) -> pa.Table:
     """One partition's outcomes, through views.sql's own ``problem_outcomes`` view."""
     import duckdb
-
-    from boundary_ray.analysis import create_views_over
 
     files = list_files(lake, "samples", part)
     con = duckdb.connect()

@@ -81,7 +81,7 @@ def gemma_path() -> str:
 @pytest.fixture(scope="module")
 def self_scored(tmp_path_factory: pytest.TempPathFactory, smollm2_path: str) -> tuple[Path, dict]:
     """A lake of 8 SmolLM2 samples, each rescored by SmolLM2."""
-    from boundary_ray.pipeline import run_spec_file
+    from boundary_ray.run.pipeline import run_spec_file
 
     tmp = tmp_path_factory.mktemp("score")
     run_spec_file(_spec(tmp, "sample.yaml", SMOL), progress=False)

@@ -9,7 +9,7 @@ import time
 
 CHILD = """
 import sys, time
-from boundary_ray.orphan_guard import exit_when_orphaned
+from boundary_ray.common.orphan_guard import exit_when_orphaned
 exit_when_orphaned(interval_s=0.1)
 print("ready", flush=True)
 time.sleep(60)

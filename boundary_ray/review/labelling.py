@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from boundary_ray import schema
+from boundary_ray.common.clock import utc_now
 from boundary_ray.errors import BoundaryError
 
 KEY = ("model", "benchmark", "problem_id", "sample_idx")
@@ -28,16 +29,9 @@ ANSWERS = {"v": "valid", "g": "guess", "u": "unsure"}
 FLUSH_EVERY = 10
 
 
-def utc_now() -> str:
-    """Now as ``labels.at`` holds it (ISO 8601 UTC, microseconds: sorts in time order)."""
-    from boundary_ray.lake.process import utc_now as now
-
-    return now()
-
-
 def candidates(lake: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The ``hardest_solved`` rows of ``lake`` (``params``: max_rate, model, benchmark)."""
-    from boundary_ray.analysis import run_query
+    from boundary_ray.query import run_query
 
     return run_query("hardest_solved", lake, params or {}).to_pylist()
 

@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from boundary_ray import schema
-from boundary_ray.analysis import run_query
 from boundary_ray.lake.reader import list_files, read_table
-from boundary_ray.pipeline import run_spec_file
+from boundary_ray.query import run_query
+from boundary_ray.run.pipeline import run_spec_file
 from tests.benchmarks.visual_fixtures import write_fixtures
 
 pytestmark = pytest.mark.engine

@@ -17,7 +17,7 @@ import pytest
 from boundary_ray import schema
 from boundary_ray.lake.reader import list_files, read_table
 from boundary_ray.lake.runs import list_runs, read_manifests
-from boundary_ray.pipeline import run_spec_file
+from boundary_ray.run.pipeline import run_spec_file
 
 pytestmark = pytest.mark.engine
 
