@@ -16,9 +16,11 @@ when it names more than one: "the answer is $5$ or $7$", ``\\boxed{5} or \\boxed
 "the answer is" sentences in a row with different values. The final answer is the winning
 claim (a box, an "answer is", a "####") together with the explicit claims that touch it: no
 sentence boundary between them, or nothing but punctuation and a word like "or". A claim
-further back, behind a sentence of reasoning ("... wait, let me recheck"), is a correction,
-and only the last one counts. The verifier decides what several values mean (a hedge, or the
-list a multi-valued gold asks for).
+further back, behind a sentence of reasoning, is a correction, and only the last one counts;
+so is one followed by words that revise it ("\\boxed{15} ... wait, checking again, the answer
+is \\boxed{17}", "the answer is 15, no wait, 17") unless those words offer an alternative
+("or", "maybe": ``answer_corrections.py``). The verifier decides what several values mean (a
+hedge, or the list a multi-valued gold asks for).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from boundary_ray.latex import BOX_RE as _BOX_RE
 from boundary_ray.latex import balanced as _balanced
 from boundary_ray.latex import last_boxed
+from boundary_ray.verifiers.answer_corrections import is_correction, split_correction
 from boundary_ray.verifiers.math_text import THOUSANDS_RE, canonical, split_alternatives
 
 RULES = ("boxed", "answer_is", "hashes", "last_number")
@@ -48,6 +51,14 @@ _TRAILING_OR_RE = re.compile(
     re.IGNORECASE,
 )
 _MAX_GAP = 200  # characters between two claims of one final answer, at most
+# what may stand before a phrase's own value ("$", "**", ":"): no value yet
+_VALUE_PREFIX_RE = re.compile(r"[\s$*:]|\\[(\[]")
+# what may lead the revised value of "15, no wait, it's 17"
+_REVISED_LEAD_RE = re.compile(
+    r"^[\s,:;.\-\u2013\u2014]*(?:(?:so\s+)?(?:it|that)(?:'s|\s+is|\s+should\s+be)"
+    r"|make\s+(?:it|that))?[\s,:]*",
+    re.IGNORECASE,
+)
 # after the first value of "the answer is $5$ ...": a second value follows ("or $7$", ", $6$")
 _MORE_VALUES_RE = re.compile(
     r"^\s*[,(]?\s*(?:or|either|maybe|perhaps|possibly)\b|^\s*[,(]?\s*\\text\s*\{\s*or"
@@ -131,6 +142,8 @@ def _touch(text: str, first: _Claim, second: _Claim) -> bool:
     if second.start <= first.end:
         return True  # nested or overlapping: "the answer is $\\boxed{5}$"
     gap = text[first.end : second.start]
+    if is_correction(gap):
+        return False  # "\\boxed{15}, wait, checking again: \\boxed{17}": the first is revised
     if len(_GAP_FILLER_RE.sub("", gap)) <= 3:
         return True  # only punctuation, space or a short word ("or", "and") between them
     return len(gap) <= _MAX_GAP and not _SENTENCE_END_RE.search(gap)
@@ -167,8 +180,22 @@ def _hashes_claims(text: str) -> list[_Claim]:
 
 def _phrase_claim(text: str, start: int, value_start: int, rule: str) -> _Claim | None:
     """The claim of an "answer is" / "####" at ``start`` whose phrase begins at ``value_start``:
-    the rest of its sentence (on that line)."""
+    the rest of its sentence (on that line), up to the next "answer is" or "####"; a sentence
+    that revises its value ("15, no wait, 17") gives the revised one."""
     line = text[value_start:].split("\n", 1)[0]
+    line = line[: _next_phrase_at(line)]
+    first = _sentence(line)
+    revised = split_correction(first)
+    if revised is not None:
+        before, after = revised
+        value = _REVISED_LEAD_RE.sub("", after, count=1)
+        if re.search(r"[\d$\\]", value):  # "15, no wait, 17": the answer is 17
+            value_start += len(first) - len(value)
+            while value.endswith(")") and value.count(")") > value.count("("):
+                value = value[:-1]  # "15 (no wait, it's 17)": the aside's closing bracket
+            line = value + line[len(first) :]
+        else:  # "15, actually no, the answer is 17": this claim is 15, revised by the next
+            line = before.rstrip(" ,;:-\u2013\u2014")
     answer, rest = _clean_phrase(line)
     if not answer:
         return None
@@ -182,6 +209,18 @@ def _phrase_claim(text: str, start: int, value_start: int, rule: str) -> _Claim 
         values = split_alternatives(_unbox(answer))
     values = [_unbox(value) for value in values]
     return _Claim(start, value_start + len(sentence), rule, answer, tuple(v for v in values if v))
+
+
+def _next_phrase_at(line: str) -> int:
+    """Where the next "answer is" / "####" of ``line`` starts after its own value (the end of
+    ``line`` if none): "15, the answer is 17" holds two claims, not one value."""
+    end = len(line)
+    for pattern in (_ANSWER_IS_RE, _HASHES_RE):
+        for match in pattern.finditer(line, 0, end):
+            if _VALUE_PREFIX_RE.sub("", line[: match.start()]):
+                end = len(line[: match.start()].rstrip(" ,;:"))
+                break
+    return end
 
 
 def _sentence(line: str) -> str:

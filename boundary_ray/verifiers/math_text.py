@@ -95,13 +95,13 @@ def split_top_level(text: str, separator: str = ",") -> list[str]:
 
 
 def _thousands_comma(text: str, i: int) -> bool:
-    """Whether the comma at ``i`` groups digits: ``1,000`` (a digit before, three after)."""
-    return (
-        text[i] == ","
-        and i > 0
-        and text[i - 1].isdigit()
-        and re.match(r"\d{3}(?!\d)", text[i + 1 : i + 5]) is not None
-    )
+    """Whether the comma at ``i`` groups digits (``1,000``: a digit before, three after) or is
+    LaTeX's thin space ``\\,`` (``10\\,\\mathrm{cm}``): no separator of values either way."""
+    if text[i] != "," or i == 0:
+        return False
+    if text[i - 1] == "\\" and (i < 2 or text[i - 2] != "\\"):
+        return True  # \, (but not \\, a line break before a comma)
+    return text[i - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[i + 1 : i + 5]) is not None
 
 
 def split_alternatives(value: str) -> list[str]:
