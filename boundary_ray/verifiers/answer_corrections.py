@@ -24,9 +24,11 @@ CORRECTION_RE = re.compile(
     r"|\bno\b\s*(?:[,:;!—–]|-\s|wait\b)",
     re.IGNORECASE,
 )
-# words that offer another value beside the first: these keep a hedge a hedge
+# words that offer another value beside the first, or add one to it ("wait, also -2" for a gold
+# with two values): these keep two claims one final answer
 ALTERNATIVE_RE = re.compile(
-    r"\b(?:or|either|maybe|perhaps|possibly|might|alternatively)\b|\\(?:lor|vee)\b",
+    r"\b(?:or|either|maybe|perhaps|possibly|might|alternatively|also|another|additionally"
+    r"|as\s+well)\b|\\(?:lor|vee)\b",
     re.IGNORECASE,
 )
 

@@ -37,9 +37,9 @@ from boundary_ray.verifiers.math_text import THOUSANDS_RE, canonical, split_alte
 RULES = ("boxed", "answer_is", "hashes", "last_number")
 EXPLICIT_RULES = ("boxed", "answer_is", "hashes")
 
-_ANSWER_IS_RE = re.compile(
-    r"(?:the\s+(?:final\s+)?answer\s+is|final\s+answer\s*:)\s*:?", re.IGNORECASE
-)
+_ANSWER_IS = r"(?:the\s+(?:final\s+)?answer\s+is|final\s+answer\s*:)\s*:?"
+_ANSWER_IS_RE = re.compile(_ANSWER_IS, re.IGNORECASE)
+_ANSWER_IS_LOWER_RE = re.compile(_ANSWER_IS)  # on lower-cased text: 3-4x faster than IGNORECASE
 _HASHES_RE = re.compile(r"####\s*([^\n]*)")
 _NUMBER_RE = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n")
@@ -162,7 +162,9 @@ def _box_claims(text: str) -> list[_Claim]:
 
 def _answer_is_claims(text: str) -> list[_Claim]:
     claims = []
-    for match in _ANSWER_IS_RE.finditer(text):
+    lowered = text.lower()  # the same positions when no character changes its length
+    same = len(lowered) == len(text)
+    for match in _ANSWER_IS_LOWER_RE.finditer(lowered) if same else _ANSWER_IS_RE.finditer(text):
         claim = _phrase_claim(text, match.start(), match.end(), "answer_is")
         if claim is not None:
             claims.append(claim)
@@ -182,9 +184,10 @@ def _phrase_claim(text: str, start: int, value_start: int, rule: str) -> _Claim 
     """The claim of an "answer is" / "####" at ``start`` whose phrase begins at ``value_start``:
     the rest of its sentence (on that line), up to the next "answer is" or "####"; a sentence
     that revises its value ("15, no wait, 17") gives the revised one."""
-    line = text[value_start:].split("\n", 1)[0]
+    line_end = text.find("\n", value_start)
+    line = text[value_start : line_end if line_end >= 0 else len(text)]
     line = line[: _next_phrase_at(line)]
-    first = _sentence(line)
+    sentence = first = _sentence(line)
     revised = split_correction(first)
     if revised is not None:
         before, after = revised
@@ -196,14 +199,15 @@ def _phrase_claim(text: str, start: int, value_start: int, rule: str) -> _Claim 
             line = value + line[len(first) :]
         else:  # "15, actually no, the answer is 17": this claim is 15, revised by the next
             line = before.rstrip(" ,;:-\u2013\u2014")
+        sentence = _sentence(line)
     answer, rest = _clean_phrase(line)
     if not answer:
         return None
-    sentence = _sentence(line)
     segments = _math_segments(sentence)
-    if rest is not None and _MORE_VALUES_RE.match(_sentence(rest)) and len(segments) > 1:
+    more = rest is not None and _MORE_VALUES_RE.match(_sentence(rest)) is not None
+    if more and len(segments) > 1:
         values = segments  # "$5$ or $7$", "$4$, $5$, or $6$", "$5$ (or maybe $7$)"
-    elif rest is not None and _MORE_VALUES_RE.match(_sentence(rest)):
+    elif more:
         values = split_alternatives(_strip_math(sentence))  # "$5$ or 7"
     else:
         values = split_alternatives(_unbox(answer))
@@ -281,13 +285,27 @@ def _unbox(value: str) -> str:
 
 
 def _find_last_number(text: str) -> str | None:
-    numbers = _NUMBER_RE.findall(text)
+    numbers = _last_numbers(text)
     if not numbers:
         return None
     number = numbers[-1].rstrip(",")
     if THOUSANDS_RE.match(number):
         number = number.replace(",", "")
     return number.rstrip(",") or None
+
+
+def _last_numbers(text: str) -> list[str]:
+    """The numbers of the end of ``text``, the last one last: read from a growing suffix, as
+    the last number of a long response usually stands near its end. A suffix whose first
+    number starts at its first character may have cut that number, so it grows; any later
+    number is the one the whole text has there."""
+    size = 512
+    while size < len(text):
+        numbers = list(_NUMBER_RE.finditer(text, len(text) - size))
+        if numbers and numbers[-1].start() > len(text) - size:
+            return [numbers[-1].group(0)]
+        size *= 8
+    return _NUMBER_RE.findall(text)
 
 
 def _clean_phrase(text: str) -> tuple[str, str | None]:

@@ -40,6 +40,8 @@ _TEXT_NAME_RE = re.compile(
 _ARITHMETIC_RE = re.compile(r"^[0-9.,+\-*/()^%]*[0-9][0-9.,+\-*/()^%]*$")
 _FRAC_RE = re.compile(r"\\frac\{([0-9.]+)\}\{([0-9.]+)\}")
 _ARITHMETIC_COMMANDS = re.compile(r"\\(?:times|cdot|div|d?t?frac|sqrt)|[{}\s]")
+# a cheap first look: only digits, operators, braces and \frac (\dfrac, \tfrac) are present
+_ARITHMETIC_TEXT_RE = re.compile(r"^[-+]?[\d.,{}()+\-*/^\s$]*(?:\\[dt]?frac[\d.,{}()+\-*/^\s]*)*$")
 
 
 def canonical(text: str) -> str:
@@ -74,6 +76,18 @@ def fast_compare(gold: str, pred: str) -> bool | None:
     if not math.isclose(gn, pn, rel_tol=1e-4, abs_tol=1e-6):
         return False
     return None  # close but not equal: math-verify's rounding rules decide
+
+
+def far_apart(gold: str, pred: str) -> bool:
+    """Whether both texts are arithmetic over plain numbers (``\\frac{14}{3}``, ``2^{10}``,
+    ``57``) whose values are far apart: a verdict (``wrong``) without math-verify, which would
+    find them different too. Anything else, or values close together, is not decided here."""
+    if not (_ARITHMETIC_TEXT_RE.search(gold) and _ARITHMETIC_TEXT_RE.search(pred)):
+        return False
+    g, p = _evaluate(gold), _evaluate(pred)
+    if g is None or p is None:
+        return False
+    return not math.isclose(g, p, rel_tol=1e-4, abs_tol=1e-6)
 
 
 def split_top_level(text: str, separator: str = ",") -> list[str]:

@@ -29,6 +29,7 @@ from boundary_ray.verifiers.math_options import is_option_gold, option_letter, o
 from boundary_ray.verifiers.math_text import (
     equation_problem,
     equation_sides,
+    far_apart,
     fast_compare,
     is_multi_valued,
     split_top_level,
@@ -134,7 +135,7 @@ class MathVerifier(Verifier):
         fast = fast_compare(gold, pred)
         if fast is True:
             return "correct", None
-        if fast is False:
+        if fast is False or far_apart(gold, pred):  # "57" for \\frac{14}{3}: no child needed
             return "wrong", f"{_short(pred)} != gold {_short(gold)}"
         status, detail = self.compare(gold, pred)
         if status == "equal":

@@ -43,6 +43,7 @@ CORRECTIONS = [
     ("17", None, "The answer is $15$; let me recompute: $8 + 9 = 17$, so the answer is $17$.", "correct", None),
     ("\\frac{1}{2}", None, "\\boxed{\\frac{1}{3}}, oops, that is wrong: \\boxed{\\frac{1}{2}}", "correct", None),
     ("17", None, "#### 15, let me double-check: 8 + 9 = 17\n#### 17", "correct", None),
+    ("2, -2", None, "\\boxed{2}, wait, also \\boxed{-2}", "correct", None),  # an addition, kept whole
     # the answer settled on is the later one: the first is no longer graded
     ("15", None, "First I got \\boxed{15} … checking again, the answer is \\boxed{17}.", "wrong", "!= gold"),
 ]  # fmt: skip
@@ -58,6 +59,7 @@ CORRECTIONS_HOSTILE = [
     ("17", None, "\\boxed{17}, no wait, \\boxed{15}", "wrong", "!= gold"),
     ("17", None, "The answer is 15. Wait, maybe it is 17.", "wrong", "!= gold"),
     ("17", None, "The answer is 15, actually 17 or 19.", "wrong", "hedged"),
+    ("2", None, "\\boxed{2}, wait, also \\boxed{-2}", "wrong", "hedged"),
 ]  # fmt: skip
 
 LETTERS = [
