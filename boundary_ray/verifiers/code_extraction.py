@@ -25,6 +25,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from boundary_ray.verifiers.code_fences import Fence, fences
 from boundary_ray.verifiers.code_sanitize import sanitize
 
 RULES = (
@@ -37,10 +38,6 @@ RULES = (
 )
 PYTHON_TAGS = {"python", "python3", "py", "py3"}
 
-_FENCE_RE = re.compile(
-    r"^[ \t]*```[ \t]*([\w+.#-]*)[^\n]*\n(.*?)^[ \t]*```", re.DOTALL | re.MULTILINE
-)
-_OPEN_FENCE_RE = re.compile(r"^[ \t]*```[ \t]*([\w+.#-]*)[^\n]*\n", re.MULTILINE)
 _STOP_RE = re.compile(r"\n(?=def |class |if |print\(|#|assert |```)")
 
 
@@ -67,7 +64,8 @@ def extract_code(
     """
     if not response or not response.strip():
         return None
-    blocks = [(tag.lower(), body) for tag, body in _FENCE_RE.findall(response)]
+    found_fences = fences(response)
+    blocks = [(f.tag, f.body) for f in found_fences if f.closed]
     python = [body for tag, body in blocks if tag in PYTHON_TAGS]
     untagged = [body for tag, body in blocks if not tag]
     chosen = python or untagged
@@ -75,7 +73,7 @@ def extract_code(
         best = max(range(len(chosen)), key=lambda i: (len(chosen[i].strip()), i))
         if chosen[best].strip():
             return ExtractedCode(chosen[best], "fenced")
-    opened = _open_block(response)
+    opened = _open_block(found_fences)
     if opened is not None:
         if not opened.strip():
             return None
@@ -83,7 +81,7 @@ def extract_code(
             return ExtractedCode(opened, "fenced_open")
         kept = sanitize(opened, entry_point) if entry_point else None
         return None if kept is None else ExtractedCode(kept, "fenced_open_sanitized")
-    if blocks:  # fenced, but not Python
+    if found_fences:  # fenced, but not Python
         return None
     if completes_prompt:
         parts = _STOP_RE.split(response, maxsplit=1)
@@ -98,12 +96,8 @@ def extract_code(
     return ExtractedCode(response, "raw")
 
 
-def _open_block(response: str) -> str | None:
-    """The text after the last fence opener when that fence is never closed."""
-    openers = list(_OPEN_FENCE_RE.finditer(response))
-    if not openers or response.count("```") % 2 == 0:
+def _open_block(found: list[Fence]) -> str | None:
+    """The body of the last block when it is a Python (or untagged) block never closed."""
+    if not found or found[-1].closed or found[-1].tag not in PYTHON_TAGS | {""}:
         return None
-    last = openers[-1]
-    if last.group(1).lower() not in PYTHON_TAGS | {""}:
-        return None
-    return response[last.end() :]
+    return found[-1].body

@@ -4,30 +4,39 @@ evalplus (``evalplus/sanitize.py``) takes the longest syntactically valid span o
 the imports and the definitions the entry point reaches (functions, classes, assignments), and
 drops the rest (usage examples, prints). ``sanitize`` does that on the *prefix* of a truncated
 text (the cut is at its end), with one rule evalplus lacks: a definition counts only when it is
-provably complete, i.e. a later non-blank, non-comment line starts at column 0 (a dedent the
-model wrote before the cut). A function cut off mid-body is not an answer.
+provably complete, i.e. a later top-level statement starts (a dedent to column 0, outside
+strings and brackets, that the model wrote before the cut). A function cut off mid-body is not
+an answer.
+
+Host cost is bounded whatever the text: only its first ``MAX_CHARS`` characters are read; the
+prefix is cut only where a top-level statement starts (``code_scan``, one linear pass), and
+each failed parse moves the cut before the statement holding the reported error, at most
+``MAX_PARSES`` parses; the kept source is sliced from line offsets (``ast.get_source_segment``
+re-splits the whole text for every node).
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 
-MAX_LINES = 2000
+from boundary_ray.verifiers.code_scan import statement_starts
+
+MAX_CHARS = 64 * 1024  # of the truncated text; longer ones are read up to here
+MAX_PARSES = 8
 
 
 def sanitize(text: str, entry_point: str) -> str | None:
     """The entry point's definition with the imports and complete definitions it uses, from
     the longest parseable prefix of ``text``; ``None`` when the entry point is missing or may
     be cut mid-body (or a definition it needs is)."""
-    lines = text.split("\n")[:MAX_LINES]
-    tree, used = _longest_prefix(lines)
+    text = text[:MAX_CHARS]
+    lines = text.split("\n")
+    starts = statement_starts(text)
+    tree = _longest_prefix(lines, starts)
     if tree is None:
         return None
-    dedents = [
-        number
-        for number, line in enumerate(lines, start=1)
-        if line[:1] not in ("", " ", "\t", "#") and line.strip()
-    ]
+    last_start = starts[-1] if starts else 0
     definitions: dict[str, ast.stmt] = {}
     imports: list[ast.stmt] = []
     for node in tree.body:
@@ -46,22 +55,44 @@ def sanitize(text: str, entry_point: str) -> str | None:
         if node is None or name in seen:
             continue
         seen.add(name)
-        if not any(number > node.end_lineno for number in dedents):
-            return None  # nothing dedents after it: it may be cut mid-body
+        if last_start <= node.end_lineno:
+            return None  # no statement starts after it: it may be cut mid-body
         keep.append(node)
         queue.extend(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
     kept = sorted(set(imports) | set(keep), key=lambda n: n.lineno)
-    return "\n\n".join(ast.get_source_segment(used, node) or "" for node in kept) + "\n"
+    return "\n\n".join(_segment(lines, node) for node in kept) + "\n"
 
 
-def _longest_prefix(lines: list[str]) -> tuple[ast.Module | None, str]:
-    for end in range(len(lines), 0, -1):
-        source = "\n".join(lines[:end])
+def _longest_prefix(lines: list[str], starts: list[int]) -> ast.Module | None:
+    """The parse of the longest prefix of ``lines`` that ends before a statement start (or is
+    the whole text); ``None`` when none of ``MAX_PARSES`` tries parses."""
+    end = len(lines)
+    for _ in range(MAX_PARSES):
+        if end <= 0:
+            return None
         try:
-            return ast.parse(source), source
-        except (SyntaxError, ValueError, MemoryError, RecursionError):
-            continue
-    return None, ""
+            return ast.parse("\n".join(lines[:end]))
+        except SyntaxError as exc:
+            bad = min(exc.lineno or end, end)
+        except (ValueError, MemoryError, RecursionError):
+            bad = end
+        # cut before the statement that holds the error (or, when the error sits on its
+        # first line, before that line's statement): the last start at or before it
+        index = bisect.bisect_right(starts, bad) - 1
+        if index < 0:
+            return None
+        end = min(starts[index] - 1, end - 1)
+    return None
+
+
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    """The node's source (its offsets count UTF-8 bytes), from the lines it spans."""
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
+    head = lines[first].encode()[node.col_offset :].decode()
+    tail = lines[last].encode()[: node.end_col_offset].decode()
+    return "\n".join([head, *lines[first + 1 : last], tail])
 
 
 def _defined(node: ast.stmt) -> list[str]:

@@ -30,6 +30,7 @@ import functools
 import json
 import secrets
 import signal
+import sys
 import warnings
 from collections import Counter
 from typing import Any
@@ -39,7 +40,7 @@ from boundary_ray.verifiers.base import Verdict, Verifier
 from boundary_ray.verifiers.code_drivers import in_process_driver
 from boundary_ray.verifiers.code_extraction import extract_code
 from boundary_ray.verifiers.code_oracle import Oracle, Oracles
-from boundary_ray.verifiers.code_plain import PlainDataError, decode
+from boundary_ray.verifiers.code_plain import PlainDataError, brief_repr, decode
 from boundary_ray.verifiers.code_stdio import outputs_match
 from boundary_ray.verifiers.untrusted_exec import (
     Limits,
@@ -49,6 +50,7 @@ from boundary_ray.verifiers.untrusted_exec import (
 )
 
 MAX_EXTRACTED_CHARS = 20_000  # what is kept in the lake's extracted_answer
+MAX_RESPONSE_CHARS = 1 << 20  # longer responses are not read (an error): host work stays bounded
 
 __all__ = ["CodeVerifier", "outputs_match"]
 
@@ -78,6 +80,9 @@ class CodeVerifier(Verifier):
         if isinstance(tests, str):
             return Verdict("error", reason=tests)
         functional = tests["kind"] == "functional"
+        response = row.get("response")
+        if isinstance(response, str) and len(response) > MAX_RESPONSE_CHARS:
+            return Verdict("error", reason=f"response over {MAX_RESPONSE_CHARS} characters")
         found = extract_code(
             row.get("response"),
             row.get("finish_reason"),
@@ -95,7 +100,11 @@ class CodeVerifier(Verifier):
         if not functional:
             verdict, reason = self._stdio(found.code, tests)
             return Verdict(verdict, extracted, found.rule, reason)
-        oracle = self.oracles.get(tests)
+        try:
+            oracle = self.oracles.get(tests)
+        except ValueError:  # json.dumps of an int past Python's digit limit
+            limit = sys.get_int_max_str_digits()
+            return Verdict("error", reason=f"tests: an integer with more than {limit} digits")
         self.modes[oracle.mode] += 1
         self.counters[f"mode:{oracle.mode}"] += 1
         program = _after_prompt(tests["prompt"], found.code, found.rule)
@@ -243,6 +252,8 @@ def _parse_tests(raw: Any) -> dict[str, Any] | str:
         tests = json.loads(raw) if isinstance(raw, str) else raw
     except json.JSONDecodeError:
         return "tests: not valid JSON"
+    except ValueError:  # an integer past Python's digit limit for str -> int
+        return f"tests: an integer with more than {sys.get_int_max_str_digits()} digits"
     if not isinstance(tests, dict):
         return "tests: not a JSON object"
     kind = tests.get("kind")
@@ -268,11 +279,8 @@ def _is_case(case: Any) -> bool:
 
 
 def _show(value: Any) -> str:
-    """``repr`` for a reason, also for an int past Python's decimal digit limit."""
-    try:
-        return repr(value)
-    except ValueError:
-        return f"<{type(value).__name__} too large to show>"
+    """``repr`` for a reason, bounded (a huge result, an int past the decimal digit limit)."""
+    return brief_repr(value)
 
 
 def _text(value: Any) -> str:
