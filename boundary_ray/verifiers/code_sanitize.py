@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
+import re
 
 from boundary_ray.verifiers.code_scan import statement_starts
 
 MAX_CHARS = 64 * 1024  # of the truncated text; longer ones are read up to here
 MAX_PARSES = 8
+MAX_BACK = 256  # statements before the entry point that sanitize_span looks at
 
 
 def sanitize(text: str, entry_point: str) -> str | None:
@@ -36,7 +39,64 @@ def sanitize(text: str, entry_point: str) -> str | None:
     tree = _longest_prefix(lines, starts)
     if tree is None:
         return None
-    last_start = starts[-1] if starts else 0
+    return _keep(tree, lines, entry_point, starts[-1] if starts else 0)
+
+
+def sanitize_span(text: str, entry_point: str, truncated: bool = False) -> str | None:
+    """For a response without a fence whose code has prose around it (evalplus' sanitizer
+    takes the longest syntactically valid span of lines): the entry point's last top-level
+    definition, the statements before it that parse on their own (imports, helpers; up to
+    ``MAX_BACK`` of them, stopping at the first that does not, such as a line of prose), and
+    what follows it up to the longest parseable prefix; then the imports and the definitions
+    the entry point uses, as ``sanitize`` keeps them. ``truncated``: the response was cut off,
+    so each kept definition must provably have ended. ``None`` when no such span holds the
+    entry point."""
+    lines = text.split("\n")
+    starts = statement_starts(text)
+    defining = definition_pattern(entry_point)
+    at = [index for index, start in enumerate(starts) if defining.match(lines[start - 1])]
+    if not at:
+        return None
+    first = at[-1]
+    for _ in range(MAX_BACK):
+        if first == 0:
+            break
+        chunk = "\n".join(lines[starts[first - 1] - 1 : starts[first] - 1])
+        if not (
+            chunk.lstrip().startswith(("@", "else", "elif", "except", "finally")) or _parses(chunk)
+        ):
+            break
+        first -= 1
+    offset = starts[first] - 1
+    window = "\n".join(lines[offset:])[:MAX_CHARS]
+    span = window.split("\n")
+    span_starts = [start - offset for start in starts[first:] if start - offset <= len(span)]
+    tree = _longest_prefix(span, span_starts)
+    if tree is None:
+        return None
+    last = span_starts[-1] if truncated else len(span) + 1
+    return _keep(tree, span, entry_point, last)
+
+
+def definition_pattern(name: str) -> re.Pattern[str]:
+    """Matches a line that defines ``name`` at column 0: ``def``/``async def``/``class``, or
+    an assignment (``name = ...``, ``name: T = ...``)."""
+    return _definition_pattern(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _definition_pattern(name: str) -> re.Pattern[str]:
+    word = re.escape(name)
+    return re.compile(
+        rf"^(?:(?:async[ \t]+)?def|class)[ \t]+{word}\b|^{word}[ \t]*(?::[^\n=]*)?=(?!=)",
+        re.MULTILINE,
+    )
+
+
+def _keep(tree: ast.Module, lines: list[str], entry_point: str, last_start: int) -> str | None:
+    """The imports and the definitions reachable from ``entry_point`` in ``tree``, as source;
+    ``None`` when it is not defined, or a kept definition does not end before ``last_start``
+    (the last line where a top-level statement starts: nothing proves it ended)."""
     definitions: dict[str, ast.stmt] = {}
     imports: list[ast.stmt] = []
     for node in tree.body:
@@ -58,9 +118,29 @@ def sanitize(text: str, entry_point: str) -> str | None:
         if last_start <= node.end_lineno:
             return None  # no statement starts after it: it may be cut mid-body
         keep.append(node)
-        queue.extend(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+        queue.extend(_uses(node))
     kept = sorted(set(imports) | set(keep), key=lambda n: n.lineno)
     return "\n\n".join(_segment(lines, node) for node in kept) + "\n"
+
+
+def _uses(node: ast.stmt) -> set[str]:
+    """The names ``node`` mentions, less a function's own parameters (``x = int(input())``
+    after ``def f(x)`` is a demo, not something ``f`` uses)."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        arguments = node.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        names -= {a.arg for a in every}
+    return names
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _longest_prefix(lines: list[str], starts: list[int]) -> ast.Module | None:

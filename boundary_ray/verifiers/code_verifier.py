@@ -37,7 +37,7 @@ from typing import Any
 
 from boundary_ray.verifiers import untrusted_cgroup
 from boundary_ray.verifiers.base import Verdict, Verifier
-from boundary_ray.verifiers.code_drivers import in_process_driver
+from boundary_ray.verifiers.code_drivers import FUNCTIONAL_MODULE, in_process_driver
 from boundary_ray.verifiers.code_extraction import extract_code
 from boundary_ray.verifiers.code_oracle import Oracle, Oracles
 from boundary_ray.verifiers.code_plain import PlainDataError, brief_repr, decode
@@ -118,7 +118,13 @@ class CodeVerifier(Verifier):
     def _host_judged(
         self, program: str, tests: dict[str, Any], oracle: Oracle
     ) -> tuple[str, str | None]:
-        result = untrusted_run(program, limits=self.limits, driver=oracle.driver, data=oracle.calls)
+        result = untrusted_run(
+            program,
+            limits=self.limits,
+            driver=oracle.driver,
+            data=oracle.calls,
+            module=FUNCTIONAL_MODULE,
+        )
         limit = _limit_verdict(result, self.timeout_s)
         if limit is not None:
             return limit
@@ -154,7 +160,7 @@ class CodeVerifier(Verifier):
         token = secrets.token_hex(16)
         source = f"{program}\n\n\n{tests['test']}\n"
         driver = in_process_driver(tests["entry_point"], token)
-        result = untrusted_run(source, limits=self.limits, driver=driver)
+        result = untrusted_run(source, limits=self.limits, driver=driver, module=FUNCTIONAL_MODULE)
         limit = _limit_verdict(result, self.timeout_s)
         if limit is not None:
             return limit

@@ -28,8 +28,9 @@ Each call runs one Python program in a fresh sandbox made by bubblewrap (``bwrap
 - an outer wall deadline (terminate, then kill, the whole process group; the PID namespace
   takes every descendant down with it) and a cap on stdout/stderr bytes.
 
-How a run reports: the candidate runs the program as ``__main__``, then the optional
-``driver`` (harness code, in its own namespace, given the program's globals as
+How a run reports: the candidate runs the program as ``__main__`` (or under the ``module``
+name the caller gives, so that its ``if __name__ == "__main__":`` block does not run), then
+the optional ``driver`` (harness code, in its own namespace, given the program's globals as
 ``__program__``, and the caller's ``data`` as ``__data__``), which may write plain data to fd 3 (the *results* pipe, read by the
 supervisor under ``RESULTS_CAP``). When the candidate has ended, the supervisor writes exactly
 one line to the host: ``<nonce> <exit:N|signal:N|overflow> <results as hex>\n``. The host
@@ -197,10 +198,10 @@ def candidate(report_fd, nonce_fd, results_r, results_w):
         os.setgid(job["uid"])
         os.setuid(job["uid"])
     os.chdir(job["cwd"])
-    source, driver, data = job["source"], job["driver"], job["data"]
+    source, driver, data, name = job["source"], job["driver"], job["data"], job["module"]
     del job
-    program = type(sys)("__main__")
-    sys.modules["__main__"] = program  # the program's own, not this launcher's
+    program = type(sys)(name)  # "__main__" unless the caller names it otherwise
+    sys.modules["__main__"] = sys.modules[name] = program  # the program's, not this launcher's
     code = 0
     try:
         exec(compile(source, "<program>", "exec"), program.__dict__)
@@ -298,9 +299,10 @@ def untrusted_run(
     limits: Limits | None = None,
     driver: str | None = None,
     data: object = None,
+    module: str = "__main__",
 ) -> RunResult:
-    """Run ``source`` as ``__main__`` in a fresh sandbox, ``stdin`` as its input, then
-    ``driver`` (harness code given ``__program__``, the program's globals, ``__data__``, a copy
+    """Run ``source`` as module ``module`` (``__main__`` by default) in a fresh sandbox,
+    ``stdin`` as its input, then ``driver`` (harness code given ``__program__``, the program's globals, ``__data__``, a copy
     of ``data``, and fd 3 for plain-data results). ``data`` must be ``marshal``-able plain data
     (it travels in ``marshal`` form, so the sandbox needs no ``json`` import)."""
     limits = limits or Limits()
@@ -313,6 +315,7 @@ def untrusted_run(
         "driver": driver,
         "data": data,
         "stdin": stdin,
+        "module": module,
         "path": list(_file_plan().path) if sandboxed else _site_dirs(),
         "uid": SANDBOX_UIDS[secrets.randbelow(len(SANDBOX_UIDS))] if sandboxed else None,
         "cwd": workdir or "/tmp",

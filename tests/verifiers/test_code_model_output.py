@@ -1,0 +1,180 @@
+"""What real models write, graded as the benchmarks' own harnesses would (issue 33).
+
+Each labelled case is a response shape seen in model output that the verifier used to get
+wrong (an honest program rejected, or the wrong code graded), with the verdict that the
+harness the benchmark was published with gives: human-eval / evalplus (``exec`` of the program
+in a fresh namespace, evalplus' sanitizer for unfenced text) and LiveCodeBench
+(``lcb_runner``: the last fenced block, one ``Solution()`` for all cases, stdout compared line
+by line). Each class is paired with hostile or wrong programs that must stay not correct.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from boundary_ray.verifiers.code_verifier import CodeVerifier
+from boundary_ray.verifiers.untrusted_exec import ALLOW_UNSANDBOXED_ENV
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("bwrap") is None, reason="needs bubblewrap (apt-get install bubblewrap)"
+)
+
+DOUBLE = "def check(candidate):\n    assert candidate(2) == 4\n    assert candidate(5) == 10\n"
+SOLUTION = "def f(x):\n    return 2 * x\n"
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ALLOW_UNSANDBOXED_ENV, raising=False)
+
+
+@pytest.fixture(scope="module")
+def verifier() -> CodeVerifier:
+    return CodeVerifier(timeout_s=5.0)
+
+
+def judge(
+    verifier: CodeVerifier,
+    response: str,
+    test: str = DOUBLE,
+    prompt: str = "",
+    finish: str = "stop",
+    **extra: object,
+) -> tuple[str, str | None, str | None]:
+    tests = {"kind": "functional", "prompt": prompt, "entry_point": "f", "test": test, **extra}
+    row = {"response": response, "tests": json.dumps(tests), "finish_reason": finish}
+    verdict = verifier.verify_one(row)
+    return verdict.verdict, verdict.answer_rule, verdict.reason
+
+
+def fence(code: str) -> str:
+    return f"```python\n{code}```\n"
+
+
+# ---------------------------------------------------------------- which block is graded
+
+USAGE = "for value in range(50):\n    print(value, f(value))\nprint('that was f on 50 inputs')\n"
+
+WHICH_BLOCK = {
+    # the solution, then a longer example-usage block (graded before: NameError)
+    "usage-after-solution": (
+        "Here is the function.\n" + fence(SOLUTION) + "And how to use it:\n" + fence(USAGE),
+        "correct",
+    ),
+    # the model's own example assert is wrong; the solution block is what counts
+    "wrong-example-assert": (
+        fence(SOLUTION)
+        + "Test:\n"
+        + fence("assert f(3) == 7, 'an example'\n" + "# padding\n" * 20),
+        "correct",
+    ),
+    # a first attempt, then the corrected solution: the last defining block
+    "corrected-attempt": (
+        "First try:\n" + fence("def f(x):\n    return x + x + 1\n") + "Fixed:\n" + fence(SOLUTION),
+        "correct",
+    ),
+}
+
+WHICH_BLOCK_HOSTILE = {
+    # the right function first, a wrong one last: the final answer is the wrong one
+    "right-then-wrong": (fence(SOLUTION) + "Simpler:\n" + fence("def f(x):\n    return x\n")),
+    # the only definition sits in a block tagged with another language
+    "solution-in-a-text-block": (
+        "```text\n" + SOLUTION + "```\n" + fence("print(f(2))\n" + "# padding\n" * 20)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WHICH_BLOCK))
+def test_the_block_that_defines_the_entry_point_is_graded(verifier, name: str) -> None:
+    response, expected = WHICH_BLOCK[name]
+    verdict, rule, reason = judge(verifier, response)
+    assert (verdict, rule) == (expected, "fenced+asserts"), reason
+
+
+@pytest.mark.parametrize("name", sorted(WHICH_BLOCK_HOSTILE))
+def test_other_blocks_do_not_make_a_wrong_answer_pass(verifier, name: str) -> None:
+    verdict, _, reason = judge(verifier, WHICH_BLOCK_HOSTILE[name])
+    assert verdict != "correct", reason
+
+
+# ---------------------------------------------------------------- no fence, prose first
+
+PROMPT = 'from typing import List\n\n\ndef f(x: int) -> int:\n    """Double x."""\n'
+
+UNFENCED = {
+    "prose-then-code": "Here is the solution:\n\ndef f(x):\n    return 2 * x\n",
+    "prose-code-prose": (
+        "Sure! It's simple.\n\nimport math\n\ndef helper(x):\n    return math.prod([x, 2])\n\n"
+        "def f(x: int) -> int:\n    return helper(x)\n\nThis works because (it doubles.\n"
+    ),
+    "comment-then-code": "# Solution\n\ndef f(x):\n    return 2 * x\n\nprint(f(2))\n",
+    "prose-then-code-with-a-demo": (
+        "The function:\ndef f(x):\n    return 2 * x\n\nx = int(input())\nprint(f(x))\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNFENCED))
+def test_unfenced_code_after_prose_is_found_as_evalplus_sanitizes_it(verifier, name) -> None:
+    verdict, rule, reason = judge(verifier, UNFENCED[name], prompt=PROMPT)
+    assert (verdict, rule) == ("correct", "unfenced_sanitized+asserts"), reason
+
+
+def test_a_base_model_completion_is_still_a_completion(verifier) -> None:
+    completion = "    return 2 * x\n\n\ndef unrelated():\n    return 1 +\n"
+    assert judge(verifier, completion, prompt=PROMPT)[:2] == ("correct", "completion+asserts")
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        "Here is the solution:\n\ndef f(x):\n    return x + 1\n",  # wrong, unfenced
+        "I think f doubles.\ndef f(x):\n    return\n",
+        "Explanation: def f(x) doubles x, so f(2) == 4.\n",  # no definition at column 0
+        "Cut off:\ndef f(x):\n    y = 2 * x\n    return",  # truncated mid-body
+    ],
+)
+def test_unfenced_wrong_or_cut_answers_stay_not_correct(verifier, response: str) -> None:
+    finish = "length" if response.startswith("Cut") else "stop"
+    verdict, _, reason = judge(verifier, response, prompt=PROMPT, finish=finish)
+    assert verdict != "correct", reason
+
+
+# ---------------------------------------------------------------- the main block
+
+
+MAIN_BLOCKS = {
+    "unittest-main": (
+        "import unittest\n\n" + SOLUTION + "\n\nclass T(unittest.TestCase):\n"
+        "    def test(self):\n        self.assertEqual(f(1), 2)\n\n\n"
+        "if __name__ == '__main__':\n    unittest.main()\n"
+    ),
+    "reads-stdin": SOLUTION + "\n\nif __name__ == '__main__':\n    print(f(int(input())))\n",
+    "exits": SOLUTION + "\n\nif __name__ == '__main__':\n    import sys\n    sys.exit(f(1))\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MAIN_BLOCKS))
+def test_a_main_block_does_not_run_for_functional_problems(verifier, name: str) -> None:
+    verdict, rule, reason = judge(verifier, fence(MAIN_BLOCKS[name]))
+    assert (verdict, rule) == ("correct", "fenced+asserts"), reason
+
+
+def test_a_function_defined_only_in_the_main_block_is_not_defined(verifier) -> None:
+    """As in human-eval's harness: the block does not run, so ``f`` does not exist."""
+    program = "if __name__ == '__main__':\n    def f(x):\n        return 2 * x\n"
+    verdict, _, reason = judge(verifier, fence(program))
+    assert (verdict, reason) == ("error", "case 1: NameError: name 'f' is not defined")
+
+
+def test_a_stdio_program_still_runs_its_main_block(verifier) -> None:
+    program = (
+        "def main():\n    print(int(input()) * 2)\n\n\nif __name__ == '__main__':\n    main()\n"
+    )
+    tests = {"kind": "stdio", "cases": [{"input": "21\n", "output": "42\n"}]}
+    row = {"response": fence(program), "tests": json.dumps(tests), "finish_reason": "stop"}
+    assert verifier.verify_one(row).verdict == "correct"
