@@ -3,7 +3,8 @@
 -- a high truncation rate says max_tokens is too small for the model's chains of thought.
 --
 -- Output: model, benchmark, samples, accuracy, truncation_rate, no_answer_rate, timeout_rate,
---         error_rate, mean_response_tokens, fallback_correct_share, explicit_accuracy
+--         error_rate, mean_response_tokens, fallback_correct_share, explicit_accuracy,
+--         in_process_share, in_process_problems
 --   truncation_rate = share of samples with finish_reason = 'length'
 --   no_answer_rate / timeout_rate / error_rate = share with that verdict
 --   accuracy = share graded correct (a null grade counts as wrong)
@@ -13,6 +14,11 @@
 --     model, it says pass@k counts numbers the responses never state as answers: compare
 --     `boundary query pass_at_k --param answers=explicit`.
 --   explicit_accuracy = accuracy when those do not count (answers=explicit in views.sql)
+--   in_process_share = code: share of samples judged inside the candidate's process
+--     (answer_rule '<rule>+in_process': the problem's test could not be read on the host,
+--     the weaker mode, in which a program aimed at the harness can forge a pass); 0 elsewhere
+--   in_process_problems = how many problems fell back to it (their verdict reasons and
+--     `boundary verify code` say why)
 --
 -- Parameters:
 --   model      only this model     (default: all)
@@ -24,6 +30,7 @@ selected_samples as (
     select
         samples.model,
         samples.benchmark,
+        samples.problem_id,
         samples.correct,
         samples.answer_rule,
         samples.verdict,
@@ -50,7 +57,12 @@ final as (
             / nullif(count(*) filter (where selected_samples.correct), 0) as fallback_correct_share,
         count(*) filter (
             where selected_samples.correct and selected_samples.answer_rule is distinct from 'last_number'
-        ) / count(*) as explicit_accuracy
+        ) / count(*) as explicit_accuracy,
+        count(*) filter (where selected_samples.answer_rule like '%+in_process')
+            / count(*) as in_process_share,
+        count(distinct selected_samples.problem_id) filter (
+            where selected_samples.answer_rule like '%+in_process'
+        ) as in_process_problems
     from selected_samples
     group by selected_samples.model, selected_samples.benchmark
     order by selected_samples.model, selected_samples.benchmark

@@ -45,6 +45,8 @@ def _target():
 
 _CALLS = r"""
 _WRAP = {"list": list, "tuple": tuple, "sorted": sorted, "set": set}
+_WRAP["discard"] = lambda value: None  # a call whose result the test does not look at
+_WRAP["str"] = lambda value: (str(value), None)[1]  # print(candidate(x)): str() must work
 _out = []
 for _args, _kwargs, _wrap in __data__:
     try:
@@ -64,18 +66,21 @@ _write(("[" + ",".join(_out) + "]").encode())
 
 _RECORD = r"""
 _WRAP = {"list": list, "tuple": tuple, "sorted": sorted, "set": set}
+_WRAP["discard"] = lambda value: None  # a call whose result the test does not look at
+_WRAP["str"] = lambda value: (str(value), None)[1]  # print(candidate(x)): str() must work
 _records = []
 _reference = _target()
 
 
-def __record__(args_fn, expected_fn, compare, tol_fn, wrap, constant):
+def __record__(args_fn, expected_fn, compare, tol_fn, wrap, constant, post_fn=None):
     args, kwargs = args_fn()
     snapshot = [_enc(list(args)), _enc(kwargs)]  # before the call: it may mutate them
     got = _reference(*args, **kwargs)
     if wrap:
         got = _WRAP[wrap](got)
     expected = constant if expected_fn is None else expected_fn()
-    meta = _enc([compare, wrap])
+    post = None if post_fn is None else ["round", post_fn()]
+    meta = _enc([compare, wrap, post])
     row = snapshot + [_enc(expected), _enc(list(tol_fn())), meta, _enc(got)]
     _records.append("[" + ",".join(row) + "]")
     if len(_records) > MAX_RECORDS:
@@ -137,6 +142,7 @@ def record_test(test: str) -> str | None:
                     _thunk(ast.Tuple(elts=list(shape.tol), ctx=ast.Load())),
                     ast.Constant(shape.wrap),
                     ast.Constant(shape.constant),
+                    ast.Constant(None) if shape.post is None else _thunk(shape.post),
                 ],
                 keywords=[],
             )

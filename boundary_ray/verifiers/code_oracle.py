@@ -40,6 +40,8 @@ from boundary_ray.verifiers.code_plain import PlainDataError, decode
 from boundary_ray.verifiers.untrusted_exec import Limits, untrusted_run
 
 MODES = ("asserts", "io", "reference", "in_process")
+# what tests.compare may name (the others belong to shapes read from a test's statements)
+IO_COMPARES = tuple(c for c in COMPARES if c not in ("in", "not_in", "call"))
 REFERENCE_WALL_S = 60.0
 MAX_PROBLEMS = 4096  # oracles kept per verifier process
 
@@ -116,7 +118,7 @@ class Oracles:
     def _from_io(self, tests: dict[str, Any], method: str | None) -> Oracle:
         inputs = tests["inputs"]
         compare = tests.get("compare", "eq")
-        if compare not in COMPARES or not isinstance(inputs, list) or len(inputs) > MAX_CASES:
+        if compare not in IO_COMPARES or not isinstance(inputs, list) or len(inputs) > MAX_CASES:
             return Oracle("in_process", note="tests.inputs/compare: not usable")
         if not all(isinstance(args, list) for args in inputs):
             return Oracle("in_process", note="tests.inputs: not lists of arguments")
@@ -168,8 +170,10 @@ class Oracles:
         except PlainDataError as exc:
             return Oracle("in_process", note=f"reference run recorded nothing ({exc})")
         cases = []
-        for args, kwargs, expected, tol, (compare, wrap), got in _records(records):
-            case = Case(tuple(args), kwargs, expected, compare, tuple(tol), wrap)
+        for args, kwargs, expected, tol, meta, got in _records(records):
+            compare, wrap = meta[0], meta[1]
+            post = tuple(meta[2]) if len(meta) > 2 and meta[2] is not None else ()
+            case = Case(tuple(args), kwargs, expected, compare, tuple(tol), wrap, post)
             if not case.matches(got):
                 return Oracle("in_process", note="the reference fails its own test")
             cases.append(case)
@@ -190,9 +194,17 @@ def _records(records: Any) -> list[tuple]:
         args, kwargs, expected, tol, meta, got = row
         if type(args) is not list or type(kwargs) is not dict or type(tol) is not list:
             return []
-        if type(meta) is not list or len(meta) != 2 or meta[0] not in COMPARES:
+        if type(meta) is not list or len(meta) not in (2, 3) or meta[0] not in COMPARES:
             return []
         if meta[1] is not None and meta[1] not in WRAPS:
+            return []
+        post = meta[2] if len(meta) == 3 else None
+        if post is not None and not (
+            type(post) is list
+            and len(post) == 2
+            and post[0] == "round"
+            and (post[1] is None or type(post[1]) is int)
+        ):
             return []
         rows.append((args, kwargs, expected, tol, meta, got))
     return rows

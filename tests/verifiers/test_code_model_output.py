@@ -178,3 +178,57 @@ def test_a_stdio_program_still_runs_its_main_block(verifier) -> None:
     tests = {"kind": "stdio", "cases": [{"input": "21\n", "output": "42\n"}]}
     row = {"response": fence(program), "tests": json.dumps(tests), "finish_reason": "stop"}
     assert verifier.verify_one(row).verdict == "correct"
+
+
+# ---------------------------------------------------------------- tests read on the host
+
+# ordinary test shapes that used to run inside the candidate's process (in_process mode)
+SHAPES = {
+    "print-in-check": "def check(candidate):\n    print(candidate(1))\n    assert candidate(5) == 10\n",
+    "result-variable": "def check(candidate):\n    result = candidate(2)\n    assert result == 4\n",
+    "literal-table": (
+        "def check(candidate):\n    for x, want in [(1, 2), (2, 4), (5, 10)]:\n"
+        "        assert candidate(x) == want, x\n"
+    ),
+    "in-a-tuple": "def check(candidate):\n    assert candidate(2) in (4, 4.0)\n",
+    "round": "def check(candidate):\n    assert round(candidate(0.1234), 2) == 0.25\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_ordinary_test_shapes_are_judged_on_the_host(verifier, name: str) -> None:
+    test = SHAPES[name]
+    assert judge(verifier, fence(SOLUTION), test=test)[:2] == ("correct", "fenced+asserts")
+    wrong = judge(verifier, fence("def f(x):\n    return 2 * x + 1\n"), test=test)
+    assert wrong[:2] == ("wrong", "fenced+asserts"), wrong
+
+
+EQUAL_TO_ANYTHING = (
+    "class Any:\n    def __eq__(self, other):\n        return True\n"
+    "    __hash__ = object.__hash__\n    def __round__(self, n=None):\n        return self\n"
+    "    def __str__(self):\n        return 'any'\n\n"
+    "def f(x):\n    return Any()\n"
+)
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_a_value_equal_to_anything_no_longer_passes_these_tests(verifier, name: str) -> None:
+    """In the candidate's process ``Any() == 4`` holds (the old in_process mode passed it);
+    on the host the result is not plain data."""
+    verdict, rule, reason = judge(verifier, fence(EQUAL_TO_ANYTHING), test=SHAPES[name])
+    assert verdict != "correct" and rule == "fenced+asserts", reason
+
+
+def test_a_result_that_print_cannot_show_fails_as_in_the_test(verifier) -> None:
+    program = (
+        "class Loud(int):\n    def __str__(self):\n        raise ValueError('no')\n\n"
+        "def f(x):\n    return Loud(2 * x) if x == 1 else 2 * x\n"
+    )
+    verdict, _, reason = judge(verifier, fence(program), test=SHAPES["print-in-check"])
+    assert (verdict, reason) == ("error", "case 1: ValueError: no")
+
+
+def test_a_bool_against_a_float_tolerance_is_decided_as_python_does(verifier) -> None:
+    test = "def check(candidate):\n    assert abs(candidate(1) - 1.0) < 1e-6\n"
+    assert judge(verifier, fence("def f(x):\n    return x == 1\n"), test=test)[0] == "correct"
+    assert judge(verifier, fence("def f(x):\n    return x != 1\n"), test=test)[0] == "wrong"
