@@ -69,7 +69,8 @@ class Case:
     ``allclose`` (evalplus) and ``poly_root``: ``(atol,)``. ``wrap``: one of ``CHILD_WRAPS``
     applied to the result in the candidate's process before encoding, or ``None``. ``post``:
     ``("round", ndigits)`` applied on the host to the decoded result before the comparison
-    (``round(candidate(x), 2) == y``), or ``()``.
+    (``round(candidate(x), 2) == y``), or ``()``. ``state``: the global ``random`` state a
+    reference run saw just before this call, restored in the candidate's process before it.
     """
 
     args: tuple
@@ -79,6 +80,7 @@ class Case:
     tol: tuple = ()
     wrap: str | None = None
     post: tuple = ()
+    state: tuple | None = None  # random.getstate() to restore before the call (replay)
 
     def matches(self, got: Any) -> bool:
         """Whether ``got`` (a decoded plain value) passes; never raises."""

@@ -48,9 +48,15 @@ _WRAP = {"list": list, "tuple": tuple, "sorted": sorted, "set": set}
 _WRAP["discard"] = lambda value: None  # a call whose result the test does not look at
 _WRAP["str"] = lambda value: (str(value), None)[1]  # print(candidate(x)): str() must work
 _out = []
-for _args, _kwargs, _wrap in __data__:
+_function = None
+for _call in __data__:
+    _args, _kwargs, _wrap = _call[:3]
     try:
-        _value = _target()(*_args, **_kwargs)
+        if _function is None:  # one target for every case: LiveCodeBench's one Solution()
+            _function = _target()
+        if len(_call) > 3 and _call[3] is not None:  # the random state the test had set
+            __import__("random").setstate(_call[3])
+        _value = _function(*_args, **_kwargs)
         if _wrap:
             _value = _WRAP[_wrap](_value)
         _out.append('["v",' + _enc(_value) + "]")
@@ -75,13 +81,18 @@ _reference = _target()
 def __record__(args_fn, expected_fn, compare, tol_fn, wrap, constant, post_fn=None):
     args, kwargs = args_fn()
     snapshot = [_enc(list(args)), _enc(kwargs)]  # before the call: it may mutate them
+    state = __import__("random").getstate() if REPLAY_RANDOM else None
     got = _reference(*args, **kwargs)
+    if [_enc(list(args)), _enc(kwargs)] != snapshot:
+        raise RuntimeError("the reference changes its arguments in place")
     if wrap:
         got = _WRAP[wrap](got)
     expected = constant if expected_fn is None else expected_fn()
     post = None if post_fn is None else ["round", post_fn()]
     meta = _enc([compare, wrap, post])
     row = snapshot + [_enc(expected), _enc(list(tol_fn())), meta, _enc(got)]
+    if REPLAY_RANDOM:
+        row.append(_enc(state))
     _records.append("[" + ",".join(row) + "]")
     if len(_records) > MAX_RECORDS:
         raise RuntimeError("too many cases")
@@ -99,11 +110,17 @@ def calls_driver(entry: str, method: str | None) -> str:
     return f"{CHILD_CODEC}{_WRITE}\nENTRY = {entry!r}\nMETHOD = {method!r}\n{_TARGET}{_CALLS}"
 
 
-def record_driver(entry: str, method: str | None, max_records: int) -> str:
-    """Driver source running ``check(reference)`` with ``__record__`` installed."""
+def record_driver(
+    entry: str, method: str | None, max_records: int, replay_random: bool = False
+) -> str:
+    """Driver source running ``check(reference)`` with ``__record__`` installed. It refuses
+    (raises) when the reference changes its arguments in place: the test may read them
+    afterwards, and the candidate's run would not. ``replay_random``: each row also holds
+    ``random.getstate()`` from just before the call, for the candidate's run to restore (a
+    test that seeds ``random``, then calls)."""
     return (
         f"{CHILD_CODEC}{_WRITE}\nENTRY = {entry!r}\nMETHOD = {method!r}\n"
-        f"MAX_RECORDS = {max_records}\n{_TARGET}{_RECORD}"
+        f"MAX_RECORDS = {max_records}\nREPLAY_RANDOM = {replay_random!r}\n{_TARGET}{_RECORD}"
     )
 
 
@@ -112,10 +129,13 @@ def in_process_driver(entry: str, token: str) -> str:
     return f"{_WRITE}\n__program__['check'](__program__[{entry!r}])\n_write({token.encode()!r})\n"
 
 
-def record_test(test: str) -> str | None:
+def record_test(test: str, why: list[str] | None = None) -> str | None:
     """``test`` with each recognized assert in ``check`` replaced by a ``__record__`` call;
-    ``None`` when the candidate is used anywhere else (a property check: its result feeds other
-    code) or no assert was recognized."""
+    ``None`` (and the reason appended to ``why``) when the candidate is used anywhere else (a
+    property check: its result feeds other code), when an assert about something else is left
+    (that the input was changed in place, that a file exists, a time budget: the candidate's
+    run would never apply it), or no assert was recognized."""
+    why = [] if why is None else why
     from boundary_ray.verifiers.code_cases import check_function
 
     found = check_function(test)
@@ -149,11 +169,17 @@ def record_test(test: str) -> str | None:
             return ast.Expr(call)
 
     if any(isinstance(k, ast.keyword) and k.arg is None for k in ast.walk(check)):
+        why.append("the test unpacks keywords")
         return None
     check.body = [Rewrite().visit(statement) for statement in check.body]
     if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(check) if n is not check):
-        return None  # the candidate's result is used some other way
+        why.append("the test uses the candidate's result in other ways")
+        return None
+    if any(isinstance(n, ast.Assert) for n in ast.walk(check)):
+        why.append("the test checks more than the candidate's results")
+        return None
     if not any(isinstance(n, ast.Name) and n.id == "__record__" for n in ast.walk(check)):
+        why.append("no assert about the candidate's result")
         return None
     ast.fix_missing_locations(tree)
     return ast.unparse(tree)
