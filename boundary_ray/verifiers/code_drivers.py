@@ -1,7 +1,8 @@
 """Harness code that runs inside the sandbox after the program (``untrusted_run(driver=...)``).
 
 - ``calls_driver``: call the entry point on each input (plain data, given as ``__data__``),
-  write ``[["v", <result>] | ["e", "<Type: message>"] | ["u", "<why unencodable>"], ...]`` on fd 3
+  write ``[["v", <result>] | ["n", <a numpy scalar's value>] | ["e", "<Type: message>"] |
+  ["u", "<why unencodable>"], ...]`` on fd 3
   (stopping after the first exception, as a test would). It runs in the candidate's
   interpreter and is not trusted: the host decodes what arrives with ``code_plain.decode`` and
   compares with expected values the candidate never saw.
@@ -59,7 +60,8 @@ for _call in __data__:
         _value = _function(*_args, **_kwargs)
         if _wrap:
             _value = _WRAP[_wrap](_value)
-        _out.append('["v",' + _enc(_value) + "]")
+        _numpy = getattr(type(_value), "__module__", "") == "numpy"
+        _out.append(('["n",' if _numpy else '["v",') + _enc(_value) + "]")
     except _Unencodable as _exc:
         _out.append('["u",' + _quote(str(_exc)[:100]) + "]")
     except Exception as _exc:

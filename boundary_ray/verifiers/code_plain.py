@@ -5,8 +5,15 @@ Values travel as JSON with tags for what JSON lacks: ``null``, ``true``/``false`
 ``{"t": [...]}`` a tuple, ``{"s": [...]}`` a set, ``{"f": [...]}`` a frozenset, ``{"d": [[k, v],
 ...]}`` a dict, ``{"b": "<hex>"}`` bytes, ``{"i": "-0x…"}`` an integer past 62 bits (in hex, so
 no decimal digit limit applies). Only values whose type is *exactly* one of those
-builtins are encoded (a subclass of ``int`` or ``str``, an object with its own ``__eq__``: refused
-as unencodable), to ``MAX_DEPTH`` levels.
+builtins are encoded, to ``MAX_DEPTH`` levels, with three conversions where the test's own
+``==`` would treat the value as that builtin: a subclass that overrides nothing ``==``,
+arithmetic or iteration depend on (a namedtuple, a plain ``list`` subclass, an ``IntEnum``
+member) travels as the builtin's content, and so do ``collections.Counter``, ``OrderedDict``
+and ``defaultdict`` (their ``==`` with a plain dict is dict's); a numpy scalar as its Python
+value (``code_drivers`` marks it at the top level: ``np.True_ is True`` is false, and evalplus
+checks the type when the values differ). Everything else is refused as unencodable: a subclass
+with its own ``__eq__``, ``__sub__`` ..., and a numpy array (the test's ``==`` compares it
+elementwise, and its truth value is an error: stricter than Python for a one-element array).
 
 ``CHILD_CODEC`` is the encoder that runs inside the sandbox (inputs reach it as Python objects,
 in ``marshal`` form, through ``untrusted_run(data=...)``); the host never trusts it: whatever the candidate writes, ``decode`` parses it with a strict,
@@ -89,12 +96,54 @@ def _emit(value, put, depth):
     elif kind is bytes:
         put('{"b":"%s"}' % value.hex())
     elif getattr(kind, "__module__", "") == "numpy" and hasattr(value, "tolist"):
-        converted = value.tolist()  # numpy scalars and arrays
+        if getattr(value, "ndim", 0) != 0:  # the test's == compares an array elementwise
+            raise _Unencodable("a numpy array")
+        converted = value.tolist()  # a numpy scalar: its Python value
         if type(converted) is kind:
             raise _Unencodable("type " + kind.__name__)
         _emit(converted, put, depth + 1)
     else:
-        raise _Unencodable("type " + getattr(kind, "__name__", "?"))
+        base = _base_of(kind)
+        if base is None:
+            raise _Unencodable("type " + getattr(kind, "__name__", "?"))
+        _emit(_CONTENT[base](value), put, depth + 1)
+
+
+# A subclass of a builtin whose == is the builtin's (a namedtuple, a plain list subclass, an
+# IntEnum member), and collections' Counter, OrderedDict and defaultdict (their == with a plain
+# dict is dict's), travel as the builtin's content, read with the builtin's own methods.
+_BASES = (dict, list, tuple, set, frozenset, str, bytes, int, float)
+_CONTENT = {
+    dict: lambda v: dict(dict.items(v)),
+    list: lambda v: list(list.__iter__(v)),
+    tuple: lambda v: tuple(tuple.__iter__(v)),
+    set: lambda v: set(set.__iter__(v)),
+    frozenset: lambda v: frozenset(frozenset.__iter__(v)),
+    str: str.__str__,
+    bytes: lambda v: bytes(memoryview(v)),
+    int: int.__int__,
+    float: float.__float__,
+}
+_OVERRIDES = frozenset(
+    "__eq__ __ne__ __hash__ __lt__ __le__ __gt__ __ge__ __bool__ __len__ __iter__ __getitem__ "
+    "__contains__ __add__ __radd__ __sub__ __rsub__ __mul__ __rmul__ __truediv__ __rtruediv__ "
+    "__floordiv__ __rfloordiv__ __mod__ __rmod__ __pow__ __rpow__ __abs__ __neg__ __pos__ "
+    "__round__ __float__ __int__ __index__ __trunc__ __floor__ __ceil__ __and__ __or__ __xor__ "
+    "__getattribute__ __getattr__ __class__ keys items values get".split()
+)
+_COLLECTIONS = ("Counter", "OrderedDict", "defaultdict")
+
+
+def _base_of(kind):
+    for base in _BASES:
+        if issubclass(kind, base):
+            if base is dict and kind.__module__ == "collections" and kind.__qualname__ in _COLLECTIONS:
+                return base
+            for klass in kind.__mro__[: kind.__mro__.index(base)]:
+                if _OVERRIDES.intersection(vars(klass)):
+                    return None
+            return base
+    return None
 
 
 INF = float("inf")

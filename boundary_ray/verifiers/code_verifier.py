@@ -37,6 +37,7 @@ from typing import Any
 
 from boundary_ray.verifiers import untrusted_cgroup
 from boundary_ray.verifiers.base import Verdict, Verifier
+from boundary_ray.verifiers.code_cases import Case
 from boundary_ray.verifiers.code_drivers import FUNCTIONAL_MODULE, in_process_driver
 from boundary_ray.verifiers.code_extraction import extract_code
 from boundary_ray.verifiers.code_oracle import Oracle, Oracles
@@ -142,13 +143,18 @@ class CodeVerifier(Verifier):
             if number > len(entries):
                 return "error", f"case {number}: no result (the program stopped before it)"
             entry = entries[number - 1]
-            if type(entry) is not list or len(entry) != 2 or entry[0] not in ("v", "e", "u"):
+            if type(entry) is not list or len(entry) != 2 or entry[0] not in ("v", "n", "e", "u"):
                 return "error", f"case {number}: malformed result entry"
             kind, value = entry
             if kind == "e":
                 return "error", f"case {number}: {_text(value)}"
             if kind == "u":
                 return "wrong", f"case {number}: result is not plain data ({_text(value)})"
+            if kind == "n" and not _numpy_scalar_allowed(case, value):
+                return "wrong", (
+                    f"case {number}: {case.compare} check failed: a numpy scalar "
+                    f"({_clip(_show(value))}) is not the builtin the test asks for"
+                )
             if not case.matches(value):
                 return "wrong", (
                     f"case {number}: {case.compare} check failed: "
@@ -187,6 +193,17 @@ class CodeVerifier(Verifier):
                     f"case {number}: expected {_clip(case['output'])}, got {_clip(output)}",
                 )
         return "correct", None
+
+
+def _numpy_scalar_allowed(case: Case, value: Any) -> bool:
+    """Where a numpy scalar fails although its value passes: ``is True/False/None``
+    (``np.True_ is True`` is false), and evalplus' check when the values are not equal (it
+    asserts ``type(out) == type(exp)`` before ``np.allclose``)."""
+    if case.compare == "is":
+        return False
+    if case.compare == "allclose":
+        return value == case.expected
+    return True
 
 
 @functools.cache

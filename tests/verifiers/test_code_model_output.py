@@ -232,3 +232,150 @@ def test_a_bool_against_a_float_tolerance_is_decided_as_python_does(verifier) ->
     test = "def check(candidate):\n    assert abs(candidate(1) - 1.0) < 1e-6\n"
     assert judge(verifier, fence("def f(x):\n    return x == 1\n"), test=test)[0] == "correct"
     assert judge(verifier, fence("def f(x):\n    return x != 1\n"), test=test)[0] == "wrong"
+
+
+# ---------------------------------------------------------------- LiveCodeBench
+
+
+def lcb_row(code: str, inputs: list, outputs: list) -> dict:
+    from boundary_ray.benchmarks.code_sets import LCB_PRELUDE
+
+    tests = {
+        "kind": "functional",
+        "prompt": LCB_PRELUDE,
+        "entry_point": "Solution",
+        "test": "def check(candidate):\n    pass\n",
+        "method": "count",
+        "compare": "lcb",
+        "inputs": inputs,
+        "outputs": outputs,
+    }
+    return {"response": fence(code), "tests": json.dumps(tests), "finish_reason": "stop"}
+
+
+STATEFUL = (
+    "class Solution:\n    def __init__(self):\n        self.calls = 0\n\n"
+    "    def count(self, x: int) -> int:\n        self.calls += 1\n        return self.calls * x\n"
+)
+
+
+def test_livecodebench_class_problems_share_one_solution_instance(verifier) -> None:
+    """lcb_runner builds ``Solution()`` once and calls its method on every case, so state
+    kept on the instance carries over, here as there."""
+    shared = verifier.verify_one(lcb_row(STATEFUL, [[1], [1], [1]], [1, 2, 3]))
+    assert shared.verdict == "correct", shared.reason
+    fresh = verifier.verify_one(lcb_row(STATEFUL, [[1], [1], [1]], [1, 1, 1]))
+    assert fresh.verdict == "wrong" and fresh.reason.startswith("case 2:"), fresh.reason
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected", "verdict"),
+    [
+        ("Case #1: 7.0", "Case #1: 7", "wrong"),  # words and numbers: compared as text
+        ("Case #1: 7", "Case #1: 7", "correct"),
+        ("yes  no", "yes no", "wrong"),  # not numbers: the text must be equal
+        ("7.0 8", "7 8.00", "correct"),  # a line of numbers: Decimal-equal
+    ],
+)
+def test_stdio_lines_compare_as_livecodebench_does(verifier, printed, expected, verdict) -> None:
+    tests = {"kind": "stdio", "cases": [{"input": "", "output": expected + "\n"}]}
+    row = {"response": fence(f"print({printed!r})\n"), "tests": json.dumps(tests)}
+    assert verifier.verify_one(row).verdict == verdict
+
+
+# ---------------------------------------------------------------- results that are not builtins
+
+DICT_TEST = "def check(candidate):\n    assert candidate('aab') == {'a': 2, 'b': 1}\n"
+PAIR_TEST = "def check(candidate):\n    assert candidate(3) == (3, 6)\n"
+
+NOT_BUILTINS = {
+    "counter": ("from collections import Counter\n\ndef f(s):\n    return Counter(s)\n", DICT_TEST),
+    "defaultdict": (
+        "from collections import defaultdict\n\ndef f(s):\n    out = defaultdict(int)\n"
+        "    for c in s:\n        out[c] += 1\n    return out\n",
+        DICT_TEST,
+    ),
+    "ordereddict": (
+        "from collections import OrderedDict\n\ndef f(s):\n"
+        "    return OrderedDict([('b', 1), ('a', 2)])\n",
+        DICT_TEST,
+    ),
+    "namedtuple": (
+        "from collections import namedtuple\nPair = namedtuple('Pair', 'x y')\n\n"
+        "def f(n):\n    return Pair(n, 2 * n)\n",
+        PAIR_TEST,
+    ),
+    "typed-namedtuple": (
+        "from typing import NamedTuple\n\nclass Pair(NamedTuple):\n    x: int\n    y: int\n\n"
+        "def f(n):\n    return Pair(n, 2 * n)\n",
+        PAIR_TEST,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_BUILTINS))
+def test_results_the_tests_equality_accepts_are_converted(verifier, name: str) -> None:
+    code, test = NOT_BUILTINS[name]
+    verdict, _, reason = judge(verifier, fence(code), test=test)
+    assert verdict == "correct", reason
+
+
+@pytest.mark.parametrize(
+    ("code", "test"),
+    [
+        ("from collections import Counter\n\ndef f(s):\n    return Counter('abb')\n", DICT_TEST),
+        (  # a dict subclass with its own == (the test's == would be its)
+            "class D(dict):\n    def __eq__(self, other):\n        return True\n"
+            "    __hash__ = None\n\ndef f(s):\n    return D()\n",
+            DICT_TEST,
+        ),
+        (  # a namedtuple whose class rewrites ==
+            "from collections import namedtuple\n\nclass Pair(namedtuple('P', 'x y')):\n"
+            "    def __eq__(self, other):\n        return True\n    __hash__ = tuple.__hash__\n\n"
+            "def f(n):\n    return Pair(0, 0)\n",
+            PAIR_TEST,
+        ),
+    ],
+    ids=["wrong-counter", "dict-with-own-eq", "namedtuple-with-own-eq"],
+)
+def test_converted_results_still_need_the_right_content(verifier, code: str, test: str) -> None:
+    assert judge(verifier, fence(code), test=test)[0] == "wrong"
+
+
+NUMPY = {
+    # the test's own semantics decide: == on a numpy scalar is numeric ...
+    "scalar-eq": ("return np.float64(2 * x)", "assert candidate(2) == 4", "correct"),
+    "scalar-in-list": ("return [np.int64(2 * x)]", "assert candidate(2) == [4]", "correct"),
+    "scalar-tolerance": (
+        "return np.float64(x) / 3",
+        "assert abs(candidate(1) - 0.3333333) < 1e-6",
+        "correct",
+    ),
+    # ... `is True` is identity, and np.True_ is not True ...
+    "bool-is-true": ("return np.bool_(x > 1)", "assert candidate(2) is True", "wrong"),
+    "bool-truthy": ("return np.bool_(x > 1)", "assert candidate(2)", "correct"),
+    # ... and an array's == is elementwise, whose truth value raises ValueError
+    "array-eq": ("return np.array([x, x])", "assert candidate(2) == [2, 2]", "wrong"),
+    "array-listed": ("return np.array([x, x])", "assert list(candidate(2)) == [2, 2]", "correct"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMPY))
+def test_numpy_results_are_judged_as_the_test_would(verifier, name: str) -> None:
+    body, statement, expected = NUMPY[name]
+    code = f"import numpy as np\n\ndef f(x):\n    {body}\n"
+    test = f"def check(candidate):\n    {statement}\n"
+    verdict, _, reason = judge(verifier, fence(code), test=test)
+    assert verdict == expected, reason
+
+
+def test_numpy_floats_under_evalplus_tolerance_need_the_builtin_type(verifier) -> None:
+    """evalplus' ``assertion``: equal passes; otherwise ``type(out) == type(exp)`` first."""
+    extra = {"inputs": [[1.0]], "outputs": [1 / 3], "compare": "allclose", "atol": 1e-6}
+    exact = "import numpy as np\n\ndef f(x):\n    return np.float64(x) / 3\n"
+    near = "import numpy as np\n\ndef f(x):\n    return np.float64(x) / 3 + 1e-9\n"
+    plain_near = "def f(x):\n    return x / 3 + 1e-9\n"
+    test = "def check(candidate):\n    pass\n"
+    assert judge(verifier, fence(exact), test=test, **extra)[0] == "correct"
+    assert judge(verifier, fence(near), test=test, **extra)[0] == "wrong"
+    assert judge(verifier, fence(plain_near), test=test, **extra)[0] == "correct"
