@@ -4,7 +4,7 @@
 --
 -- Output: model, benchmark, samples, accuracy, truncation_rate, no_answer_rate, timeout_rate,
 --         error_rate, mean_response_tokens, fallback_correct_share, explicit_accuracy,
---         answer_in_question_share
+--         answer_in_question_share, in_process_share, in_process_problems
 --   truncation_rate = share of samples with finish_reason = 'length'
 --   no_answer_rate / timeout_rate / error_rate = share with that verdict
 --   accuracy = share graded correct (a null grade counts as wrong)
@@ -19,6 +19,11 @@
 --     correct. The verifier does not take such a number from a response that only repeats
 --     the question (no '=' or answer statement ends in it: verdict no_answer), but a high
 --     share says the problems let a copy pass for a computation: read the responses.
+--   in_process_share = code: share of samples judged inside the candidate's process
+--     (answer_rule '<rule>+in_process': the problem's test could not be read on the host,
+--     the weaker mode, in which a program aimed at the harness can forge a pass); 0 elsewhere
+--   in_process_problems = how many problems fell back to it (their verdict reasons and
+--     `boundary verify code` say why)
 --
 -- Parameters:
 --   model      only this model     (default: all)
@@ -53,6 +58,7 @@ selected_samples as (
     select
         samples.model,
         samples.benchmark,
+        samples.problem_id,
         samples.correct,
         samples.answer_rule,
         samples.verdict,
@@ -85,7 +91,12 @@ final as (
             where selected_samples.correct and selected_samples.answer_rule is distinct from 'last_number'
         ) / count(*) as explicit_accuracy,
         count(*) filter (where selected_samples.correct and selected_samples.answer_in_question)
-            / nullif(count(*) filter (where selected_samples.correct), 0) as answer_in_question_share
+            / nullif(count(*) filter (where selected_samples.correct), 0) as answer_in_question_share,
+        count(*) filter (where selected_samples.answer_rule like '%+in_process')
+            / count(*) as in_process_share,
+        count(distinct selected_samples.problem_id) filter (
+            where selected_samples.answer_rule like '%+in_process'
+        ) as in_process_problems
     from selected_samples
     group by selected_samples.model, selected_samples.benchmark
     order by selected_samples.model, selected_samples.benchmark

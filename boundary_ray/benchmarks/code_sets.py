@@ -33,6 +33,7 @@ import io
 import json
 import pickle
 import re
+import sys
 import zlib
 from typing import Any
 
@@ -46,6 +47,7 @@ LCB_PRELUDE = (
     "from itertools import *\nfrom heapq import *\nfrom bisect import *\n"
     "import math\nimport re\nimport sys\nimport string\n"
 )
+_BIG_INT = f"an integer with more than {sys.get_int_max_str_digits()} digits (Python's limit)"
 _DEF_RE = re.compile(r"^def\s+(\w+)\s*\(", re.MULTILINE)
 _CALL_RE = re.compile(r"(\w+)\s*\(")
 
@@ -234,6 +236,8 @@ def _lcb_io(pairs: list[list[str]], at: str) -> dict[str, list[Any]]:
         outputs = [json.loads(text) for _, text in pairs]
     except json.JSONDecodeError as exc:
         raise BoundaryError(f"{at}: functional test case is not JSON ({exc.msg})") from None
+    except ValueError:  # an integer past Python's digit limit for str -> int
+        raise BoundaryError(f"{at}: functional test case: {_BIG_INT}") from None
     return {"inputs": inputs, "outputs": outputs}
 
 
@@ -245,7 +249,12 @@ def _lcb_cases(raw: Any, at: str, name: str) -> list[dict[str, Any]]:
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError:
-            raw = json.loads(_unpickle_text(raw, f"{at}: {name}"))
+            try:
+                raw = json.loads(_unpickle_text(raw, f"{at}: {name}"))
+            except ValueError:
+                raise BoundaryError(f"{at}: {name}: not JSON, or {_BIG_INT}") from None
+        except ValueError:
+            raise BoundaryError(f"{at}: {name}: {_BIG_INT}") from None
     if not isinstance(raw, list) or not all(
         isinstance(c, dict) and {"input", "output"} <= set(c) for c in raw
     ):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -244,6 +245,11 @@ def _jsonl_records(handle: Any, source: str) -> list[tuple[int, Record]]:
         except json.JSONDecodeError as exc:
             raise BoundaryError(
                 f"{source}:{number}: not valid JSON ({exc.msg} at column {exc.colno})"
+            ) from None
+        except ValueError:  # an integer past Python's digit limit for str -> int
+            raise BoundaryError(
+                f"{source}:{number}: an integer with more than "
+                f"{sys.get_int_max_str_digits()} digits (Python's limit)"
             ) from None
         if not isinstance(record, dict):
             raise BoundaryError(

@@ -16,6 +16,7 @@ from typing import Any
 from boundary_ray.errors import BoundaryError
 from boundary_ray.verifiers.base import Verifier
 
+BIG_INT = f"an integer with more than {sys.get_int_max_str_digits()} digits (Python's limit)"
 REQUIRED = {
     "math": ("response", "answer"),
     "code": ("response", "tests"),
@@ -64,6 +65,8 @@ def jsonl_records(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
                 raise BoundaryError(
                     f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
                 ) from None
+            except ValueError:  # an integer past Python's digit limit for str -> int
+                raise BoundaryError(f"{where}: {BIG_INT}") from None
             if not isinstance(record, dict):
                 raise BoundaryError(f"{where}: expected a JSON object, got {type(record).__name__}")
             yield where, record
@@ -80,6 +83,8 @@ def json_object_field(record: dict[str, Any], field: str, where: str) -> dict[st
             value = json.loads(value)
         except json.JSONDecodeError:
             raise BoundaryError(f"{where}: field {field!r} is a string but not JSON") from None
+        except ValueError:
+            raise BoundaryError(f"{where}: field {field!r}: {BIG_INT}") from None
     if not isinstance(value, dict):
         raise BoundaryError(f"{where}: field {field!r} must be a JSON object")
     return value
