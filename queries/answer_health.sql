@@ -21,17 +21,9 @@
 with
 
 selected_samples as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.correct,
-        samples.answer_rule,
-        samples.verdict,
-        samples.finish_reason,
-        samples.response_tokens
-    from samples
-    where (getvariable('model') is null or samples.model = getvariable('model'))
-        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
+    select * from samples
+    where allows(getvariable('model'), samples.model)
+        and allows(getvariable('benchmark'), samples.benchmark)
 ),
 
 -- count(*) filter (...) / count(*) is a share in [0, 1] (integer / integer is a double)
