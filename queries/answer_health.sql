@@ -69,8 +69,8 @@ selected_samples as (
     left join problem_echoes
         on samples.benchmark = problem_echoes.benchmark
         and samples.problem_id = problem_echoes.problem_id
-    where (getvariable('model') is null or samples.model = getvariable('model'))
-        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
+    where allows(getvariable('model'), samples.model)
+        and allows(getvariable('benchmark'), samples.benchmark)
 ),
 
 -- count(*) filter (...) / count(*) is a share in [0, 1] (integer / integer is a double)

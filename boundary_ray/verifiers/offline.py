@@ -13,10 +13,10 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from boundary_ray.common.jsonl import BIG_INT, jsonl_objects
 from boundary_ray.errors import BoundaryError
 from boundary_ray.verifiers.base import Verifier
 
-BIG_INT = f"an integer with more than {sys.get_int_max_str_digits()} digits (Python's limit)"
 REQUIRED = {
     "math": ("response", "answer"),
     "code": ("response", "tests"),
@@ -55,21 +55,8 @@ def jsonl_records(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
     name = "<stdin>" if path == "-" else path
     handle = sys.stdin if path == "-" else _open(path)
     try:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{name}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BoundaryError(
-                    f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
-                ) from None
-            except ValueError:  # an integer past Python's digit limit for str -> int
-                raise BoundaryError(f"{where}: {BIG_INT}") from None
-            if not isinstance(record, dict):
-                raise BoundaryError(f"{where}: expected a JSON object, got {type(record).__name__}")
-            yield where, record
+        for number, record in jsonl_objects(handle, name):
+            yield f"{name}:{number}", record
     finally:
         if handle is not sys.stdin:
             handle.close()
