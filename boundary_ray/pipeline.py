@@ -63,6 +63,8 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
         if dropped:  # what the spec's question_types filtered out, by type: never silent
             manifest.update(question_types_dropped=dropped)
         write_rows(spec.lake, "models", [_model_row(m, run_id) for m in spec.models])
+        if _vllm_record(spec):  # vLLM's own knobs from the spec, as vLLM gets them
+            manifest.update(vllm=_vllm_record(spec))
         start_ray()
         jobs = [(m, sources[m.name]) for m in spec.models]
         if spec.engine.schedule == "parallel" and len(jobs) > 1:
@@ -83,6 +85,22 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
             )
     manifest.finish("done", counters=counters, **extra)
     return {"run_id": run_id, "lake": spec.lake, "counters": counters}
+
+
+def _vllm_record(spec: Spec) -> dict[str, Any]:
+    """The spec's ``engine.vllm`` and each model's ``sampling.vllm`` (empty maps left out), and
+    what a CPU engine replaces in ``engine.vllm`` (``sampler/engine.py``'s ``CPU_REQUIRED``)."""
+    from boundary_ray.sampler.engine import cpu_overridden
+
+    sampling = {m.name: spec.sampling_for(m).vllm for m in spec.models}
+    record: dict[str, Any] = {}
+    if spec.engine.vllm:
+        record["engine"] = dict(spec.engine.vllm)
+        if cpu_overridden(spec.engine):
+            record["replaced_on_cpu"] = cpu_overridden(spec.engine)
+    if any(sampling.values()):
+        record["sampling"] = {name: dict(m) for name, m in sampling.items() if m}
+    return record
 
 
 def _model_row(model: ModelSpec, run_id: str) -> dict[str, Any]:
@@ -251,10 +269,13 @@ def _sampler_stage(
             {"source": model.source, "sampling": sampling},
             fake_placement(spec.engine),
         )
-    from boundary_ray.sampler.engine import engine_kwargs
+    from boundary_ray.sampler.engine import cpu_overridden, engine_kwargs
     from boundary_ray.sampler.vllm_sampler import VLLMSampler
 
     placement = plan_placement(spec.engine, cluster_gpus())
+    replaced = cpu_overridden(spec.engine) if placement.device == "cpu" else {}
+    if replaced:  # said once per model, and kept in the manifest (_vllm_record)
+        print(f"{model.name}: the CPU engine runs with {replaced} (engine.vllm)", file=sys.stderr)
     seed = spec.sampling_for(model).seed
     kwargs = {
         "llm_kwargs": engine_kwargs(spec.engine, model_path, placement.device, seed, images),

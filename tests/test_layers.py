@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "boundary_ray"
 # modules or packages below ``boundary_ray`` (a package's layer holds all of its modules).
 LAYERS: list[tuple[str, ...]] = [
     ("settings", "errors", "schema", "orphan_guard", "ray_session", "formatting", "latex"),
-    ("spec", "series"),
+    ("spec", "series", "vllm_args"),
     ("benchmarks", "prompts", "models"),
     ("sampler",),
     ("verifiers",),
