@@ -26,6 +26,7 @@ from boundary_ray.benchmarks import DROPPED, load_problems
 from boundary_ray.lake.compact import check_compactable, compact_run
 from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
+from boundary_ray.lake.object_store import check_store
 from boundary_ray.lake.plan import plan_requests, present_samples
 from boundary_ray.lake.problems import store_problems
 from boundary_ray.lake.writer import ParquetLakeWriter, write_rows
@@ -49,6 +50,7 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     """Sample, verify and write every missing sample of ``spec``; returns the run's id, the
     lake's absolute location and per-model counters (as in the run manifest)."""
     spec = replace(spec, lake=absolute_lake(spec.lake))
+    check_store(spec.lake)  # an object store that cannot be reached fails now, in one line
     problems = {b.name: load_problems(b) for b in spec.benchmarks}  # bad input fails here, early
     sources = {m.name: resolve_model_source(m.source) for m in spec.models}
     check_modalities(spec.models, sources, problems, spec.engine.images_per_prompt)

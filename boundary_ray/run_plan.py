@@ -46,9 +46,11 @@ def plan_run(spec: Spec) -> RunPlan:
     """Count what ``boundary run`` would sample for ``spec``; reads the problems and the lake."""
     from boundary_ray.benchmarks import load_problems
     from boundary_ray.lake.filesystem import absolute_lake
+    from boundary_ray.lake.object_store import check_store
     from boundary_ray.lake.plan import present_samples
 
     spec = replace(spec, lake=absolute_lake(spec.lake))
+    check_store(spec.lake)  # an object store that cannot be reached: one line, now
     problems = {b.name: [p["problem_id"] for p in load_problems(b)] for b in spec.benchmarks}
     model_rows, sample_rows = [], []
     for model in spec.models:

@@ -107,8 +107,10 @@ def compact_lake(
 def check_compactable(lake: str) -> None:
     """Raise ``BoundaryError`` for a lake compaction cannot swap atomically (object stores)."""
     if not is_local(lake):
+        from boundary_ray.lake.object_store import redacted
+
         raise BoundaryError(
-            f"lake {lake}: compaction needs a local or mounted lake; an object store cannot swap"
+            f"lake {redacted(lake)}: compaction needs a local or mounted lake; an object store cannot swap"
             " a folder atomically (write larger batches there instead: engine.batch_size)"
         )
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pyarrow.fs as pafs
 
+from boundary_ray.lake.object_store import tuned
+
 
 def open_lake(lake: str) -> tuple[pafs.FileSystem, str]:
     """Return the pyarrow filesystem and the root path inside it for ``lake``.
@@ -15,7 +17,7 @@ def open_lake(lake: str) -> tuple[pafs.FileSystem, str]:
     """
     if "://" in lake:
         fs, root = pafs.FileSystem.from_uri(lake)
-        return fs, root.rstrip("/")
+        return tuned(fs), root.rstrip("/")
     return pafs.LocalFileSystem(), str(Path(lake).expanduser().resolve())
 
 
