@@ -24,8 +24,9 @@ import pyarrow as pa
 from boundary_ray import schema
 from boundary_ray.benchmarks import DROPPED, load_problems
 from boundary_ray.lake.compact import check_compactable, compact_run
-from boundary_ray.lake.filesystem import absolute_lake
+from boundary_ray.lake.filesystem import absolute_lake, is_local
 from boundary_ray.lake.manifest import RunManifest, new_run_id
+from boundary_ray.lake.node_probe import check_nodes_see_lake
 from boundary_ray.lake.object_store import check_store
 from boundary_ray.lake.plan import plan_requests, present_samples
 from boundary_ray.lake.problems import store_problems
@@ -36,6 +37,7 @@ from boundary_ray.models.modality import check_modalities
 from boundary_ray.prompts import PromptBuilder
 from boundary_ray.ray_session import start_ray
 from boundary_ray.sampler.sampling import Sampling
+from boundary_ray.settings import storage_env
 from boundary_ray.spec import ModelSpec, Spec, load_spec
 
 
@@ -67,7 +69,8 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
         write_rows(spec.lake, "models", [_model_row(m, run_id) for m in spec.models])
         if _vllm_record(spec):  # vLLM's own knobs from the spec, as vLLM gets them
             manifest.update(vllm=_vllm_record(spec))
-        start_ray()
+        start_ray(storage_env() if not is_local(spec.lake) else None)  # workers' AWS_*
+        check_nodes_see_lake(spec.lake, run_id)  # every node sees and can write this lake
         jobs = [(m, sources[m.name]) for m in spec.models]
         if spec.engine.schedule == "parallel" and len(jobs) > 1:
             with ThreadPoolExecutor(len(jobs)) as pool:

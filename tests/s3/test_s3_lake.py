@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import S3Server
 from query_lakes import write_realistic_lake
+from s3_servers import S3Server
 
 from boundary_ray.analysis import list_queries, run_query
 from boundary_ray.errors import BoundaryError

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import S3Server
+from s3_servers import S3Server
 
 from boundary_ray import schema
 from boundary_ray.lake.object_store import SINGLE_PUT_MAX, put_whole
