@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.locks import consistent_read
 from boundary_ray.lake.reader import arrow_dataset, list_files
 
 
@@ -43,8 +45,20 @@ def present_samples(lake: str, model: str, benchmark: str) -> dict[str, Collecti
     ``0 … c-1`` (every problem a run finished) is ``range(c)``, so the driver's memory grows
     with the number of problems, never with the number of samples. Only problems with gaps
     (an interrupted batch, a raised ``n`` written out of order) get an explicit set, read in a
-    second pass over just those problems.
+    second pass over just those problems. Read between compaction swaps
+    (``locks.consistent_read``): a ``lake compact`` beside it never makes it miss a sample.
     """
+
+    def read() -> dict[str, Collection[int]]:
+        try:
+            return _present_samples(lake, model, benchmark)
+        except (OSError, pa.ArrowInvalid) as exc:  # a file listed before a swap, gone after it
+            raise BoundaryError(f"lake {lake}: {' '.join(str(exc).split())}") from None
+
+    return consistent_read(lake, read)
+
+
+def _present_samples(lake: str, model: str, benchmark: str) -> dict[str, Collection[int]]:
     files = list_files(lake, "samples", {"model": model, "benchmark": benchmark})
     if not files:
         return {}
