@@ -283,7 +283,9 @@ def _sampler_stage(
         print(f"{model.name}: the CPU engine runs with {replaced} (engine.vllm)", file=sys.stderr)
     seed = spec.sampling_for(model).seed
     kwargs = {
-        "llm_kwargs": engine_kwargs(spec.engine, model_path, placement.device, seed, images),
+        "llm_kwargs": engine_kwargs(
+            spec.engine, model_path, placement.device, seed, images, model.revision
+        ),
         "sampling": sampling,
         "device": placement.device,
     }

@@ -40,9 +40,8 @@ RESERVED: dict[str, dict[str, str]] = {
         "limit_mm_per_prompt": "set engine.images_per_prompt",
     },
     "sampling": {
-        "n": "the project asks each request for the samples still missing (sampling.n in all)",
-        "seed": "the project seeds each request from sampling.seed, so reruns draw the same"
-        " samples",
+        "n": "each request asks for the samples still missing; set sampling.n",
+        "seed": "each request is seeded from sampling.seed, so reruns draw the same samples",
         "temperature": "set sampling.temperature",
         "top_p": "set sampling.top_p",
         "max_tokens": "set sampling.max_tokens",

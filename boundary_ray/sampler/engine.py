@@ -52,16 +52,24 @@ def apply_cpu_environment() -> None:
 
 
 def engine_kwargs(
-    engine: EngineSpec, model: str, device: str, seed: int, images: bool = False
+    engine: EngineSpec,
+    model: str,
+    device: str,
+    seed: int,
+    images: bool = False,
+    revision: str | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for ``vllm.LLM`` on ``device`` ('cpu' or 'cuda'); ``images``: the
-    model gets image prompts (at most ``engine.images_per_prompt`` images each)."""
+    model gets image prompts (at most ``engine.images_per_prompt`` images each); ``revision``:
+    the model's ``models[].revision`` (a hub branch, tag or commit), as its tokenizer gets it."""
     kwargs: dict[str, Any] = {
         "model": model,
         "seed": seed,
         "tensor_parallel_size": engine.tensor_parallel_size,
         "trust_remote_code": False,
     }
+    if revision is not None:
+        kwargs["revision"] = revision
     if engine.max_model_len is not None:
         kwargs["max_model_len"] = engine.max_model_len
     if images:

@@ -123,7 +123,9 @@ def _score_with(
     batch = spec.engine.batch_size
     blocks = [requests.slice(i, batch) for i in range(0, wanted, batch)]
     kwargs = {
-        "llm_kwargs": engine_kwargs(spec.engine, scorer_path, placement.device, spec.sampling.seed),
+        "llm_kwargs": engine_kwargs(
+            spec.engine, scorer_path, placement.device, spec.sampling.seed, revision=scorer.revision
+        ),
         "device": placement.device,
     }
     ds = ray.data.from_arrow(blocks)

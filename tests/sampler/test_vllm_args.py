@@ -50,6 +50,14 @@ def test_vllms_own_engine_arguments_reach_the_engine_as_written() -> None:
     assert (cuda["model"], cuda["seed"]) == ("/models/m", 0)  # still the project's
 
 
+def test_a_models_revision_reaches_the_engine_as_it_reaches_the_tokenizer() -> None:
+    spec = _spec()
+    assert (
+        engine_kwargs(spec.engine, "o/r", "cuda", 0, revision="step-300")["revision"] == "step-300"
+    )
+    assert "revision" not in engine_kwargs(spec.engine, "o/r", "cuda", 0)
+
+
 def test_the_cpu_build_replaces_only_what_it_cannot_run_without() -> None:
     user = {"enable_chunked_prefill": True, "distributed_executor_backend": "mp"}
     spec = _spec(engine={**user, "enforce_eager": False, "max_num_seqs": 8})
