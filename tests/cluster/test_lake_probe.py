@@ -87,7 +87,6 @@ def _node_id(cluster: LocalRayCluster, name: str) -> str:
     )
     nodes = json.loads(out.stdout.strip().splitlines()[-1])
     (node,) = [n for n in nodes if n["Alive"] and f"/{name}/" in n["RayletSocketName"]]
-    print({n["NodeID"][:12]: (n["NodeManagerAddress"], n["RayletSocketName"]) for n in nodes})
     return node["NodeID"]
 
 
