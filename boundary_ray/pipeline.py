@@ -24,9 +24,9 @@ import pyarrow as pa
 from boundary_ray import schema
 from boundary_ray.benchmarks import DROPPED, load_problems
 from boundary_ray.lake.compact import check_compactable, compact_run
-from boundary_ray.lake.filesystem import absolute_lake, is_local
+from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
-from boundary_ray.lake.node_probe import check_nodes_see_lake
+from boundary_ray.lake.node_probe import start_ray_for_lake
 from boundary_ray.lake.object_store import check_store
 from boundary_ray.lake.plan import plan_requests, present_samples
 from boundary_ray.lake.problems import store_problems
@@ -35,9 +35,7 @@ from boundary_ray.models import resolve_model_source
 from boundary_ray.models.fake import is_fake
 from boundary_ray.models.modality import check_modalities
 from boundary_ray.prompts import PromptBuilder
-from boundary_ray.ray_session import start_ray
 from boundary_ray.sampler.sampling import Sampling
-from boundary_ray.settings import storage_env
 from boundary_ray.spec import ModelSpec, Spec, load_spec
 
 
@@ -67,10 +65,10 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
         if dropped:  # what the spec's question_types filtered out, by type: never silent
             manifest.update(question_types_dropped=dropped)
         write_rows(spec.lake, "models", [_model_row(m, run_id) for m in spec.models])
-        if _vllm_record(spec):  # vLLM's own knobs from the spec, as vLLM gets them
-            manifest.update(vllm=_vllm_record(spec))
-        start_ray(storage_env() if not is_local(spec.lake) else None)  # workers' AWS_*
-        check_nodes_see_lake(spec.lake, run_id)  # every node sees and can write this lake
+        passed_to_vllm = _vllm_record(spec)
+        if passed_to_vllm:  # vLLM's own knobs from the spec, as vLLM gets them
+            manifest.update(vllm=passed_to_vllm)
+        start_ray_for_lake(spec.lake, run_id)  # then every node must see and write the lake
         jobs = [(m, sources[m.name]) for m in spec.models]
         if spec.engine.schedule == "parallel" and len(jobs) > 1:
             with ThreadPoolExecutor(len(jobs)) as pool:
@@ -101,8 +99,9 @@ def _vllm_record(spec: Spec) -> dict[str, Any]:
     record: dict[str, Any] = {}
     if spec.engine.vllm:
         record["engine"] = dict(spec.engine.vllm)
-        if cpu_overridden(spec.engine):
-            record["replaced_on_cpu"] = cpu_overridden(spec.engine)
+        replaced = cpu_overridden(spec.engine)
+        if replaced:
+            record["replaced_on_cpu"] = replaced
     if any(sampling.values()):
         record["sampling"] = {name: dict(m) for name, m in sampling.items() if m}
     return record

@@ -112,8 +112,9 @@ def check_compactable(lake: str) -> None:
         from boundary_ray.lake.object_store import redacted
 
         raise BoundaryError(
-            f"lake {redacted(lake)}: compaction needs a local or mounted lake; an object store cannot swap"
-            " a folder atomically (write larger batches there instead: engine.batch_size)"
+            f"lake {redacted(lake)}: compaction needs a local or mounted lake; an object store"
+            " cannot swap a folder atomically (write larger batches there instead:"
+            " engine.batch_size)"
         )
 
 

@@ -32,6 +32,16 @@ PROBE_DIR = "_probe"
 TIMEOUT_S = 180.0
 
 
+def start_ray_for_lake(lake: str, run_id: str) -> None:
+    """Start (or join) Ray for a run on ``lake``: an object-store lake's ``AWS_*`` settings
+    (``settings.storage_env``) go to every worker's runtime env; then ``check_nodes_see_lake``."""
+    from boundary_ray.ray_session import start_ray
+    from boundary_ray.settings import storage_env
+
+    start_ray(storage_env() if not is_local(lake) else None)
+    check_nodes_see_lake(lake, run_id)
+
+
 def check_nodes_see_lake(lake: str, run_id: str) -> None:
     """Stop with a ``BoundaryError`` naming the first node that cannot read the driver's probe
     file in ``lake`` or write its own there (see the module docstring)."""
@@ -48,7 +58,12 @@ def check_nodes_see_lake(lake: str, run_id: str) -> None:
     folder = f"{root}/{PROBE_DIR}/{run_id}"
     token = uuid.uuid4().hex
     try:
-        _write(fs, f"{folder}/driver", token)
+        try:
+            _write(fs, f"{folder}/driver", token)
+        except (OSError, pa.ArrowException) as exc:  # the driver itself cannot write it
+            if is_local(lake):
+                raise BoundaryError(f"lake {lake}: the driver cannot write it ({exc})") from None
+            raise store_error(lake, exc) from None
         probe = ray.remote(probe_node)
         refs = {
             probe.options(

@@ -2,7 +2,7 @@
 
 An object store has no folders and no rename: pyarrow's ``move`` is a copy and a delete, and a
 stream that is closed after an error publishes whatever was written before it (checked against
-a real S3 server: ``tests/lake/test_s3_objects.py``). What it has instead: an object appears at
+a real S3 server: ``tests/s3/test_s3_objects.py``). What it has instead: an object appears at
 its key whole, or not at all, when its upload completes (a single ``PutObject``, or a multipart
 upload's ``CompleteMultipartUpload``); a killed writer leaves nothing at the key (an unfinished
 multipart upload is invisible; an ``AbortIncompleteMultipartUpload`` lifecycle rule removes
@@ -87,14 +87,18 @@ def store_error(lake: str, exc: BaseException) -> BoundaryError:
         return BoundaryError(
             f"lake {shown}: the object store refused the credentials ({code}); check"
             " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, AWS_SESSION_TOKEN)"
+            " and what they may do in the bucket"
         )
     if "NO_SUCH_BUCKET" in text or "not found. To create buckets" in text:
-        bucket = _bucket_in(text)
-        return BoundaryError(
-            f"lake {shown}: bucket {bucket!r} does not exist (create it first:"
-            " boundary never creates buckets)"
-        )
+        return _no_bucket(lake, _bucket_in(text))
     return BoundaryError(f"lake {shown}: {text}")
+
+
+def _no_bucket(lake: str, bucket: str) -> BoundaryError:
+    return BoundaryError(
+        f"lake {redacted(lake)}: bucket {bucket!r} does not exist (create it first:"
+        " boundary never creates buckets)"
+    )
 
 
 _CREDENTIAL_ERRORS = (
@@ -127,7 +131,4 @@ def check_store(lake: str) -> None:
     except (OSError, pa.ArrowException) as exc:
         raise store_error(lake, exc) from None
     if info.type == pafs.FileType.NotFound:
-        raise BoundaryError(
-            f"lake {redacted(lake)}: bucket {bucket_of(root)!r} does not exist (create it first:"
-            " boundary never creates buckets)"
-        )
+        raise _no_bucket(lake, bucket_of(root))

@@ -22,17 +22,15 @@ import pyarrow.compute as pc
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import absolute_lake, is_local
+from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
-from boundary_ray.lake.node_probe import check_nodes_see_lake
+from boundary_ray.lake.node_probe import start_ray_for_lake
 from boundary_ray.lake.reader import read_table
 from boundary_ray.lake.writer import with_lake_writer
 from boundary_ray.models import resolve_model_source
 from boundary_ray.models.fake import is_fake
 from boundary_ray.prompts import PromptBuilder
-from boundary_ray.ray_session import start_ray
 from boundary_ray.scoring.select import select_responses, selected_partitions
-from boundary_ray.settings import storage_env
 from boundary_ray.spec import ModelSpec, Spec, load_spec
 
 STATUSES = ("ok", "too_long", "error")
@@ -117,8 +115,7 @@ def _score_with(
             print(f"{scorer.name}: every selected response is already scored", file=sys.stderr)
         return {"scored": 0, **{s: 0 for s in STATUSES}, "tokens": 0, "seconds": 0.0}
     start = time.perf_counter()
-    start_ray(storage_env() if not is_local(spec.lake) else None)  # workers' AWS_*
-    check_nodes_see_lake(spec.lake, run_id)  # every node sees and can write this lake
+    start_ray_for_lake(spec.lake, run_id)  # then every node must see and write the lake
     placement = plan_placement(spec.engine, cluster_gpus())
     batch = spec.engine.batch_size
     blocks = [requests.slice(i, batch) for i in range(0, wanted, batch)]
