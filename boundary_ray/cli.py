@@ -259,6 +259,16 @@ def cmd_lake_outcomes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lake_snapshot(args: argparse.Namespace) -> int:
+    from boundary_ray.lake.snapshot import snapshot_lake
+    from boundary_ray.query.catalog import VIEWS_FILE, queries_dir
+
+    views = (queries_dir() / VIEWS_FILE).read_text(encoding="utf-8")
+    counts = snapshot_lake(args.lake, args.out, views)
+    print(f"{args.out}: {sum(counts.values())} files linked; in DuckDB: .read {args.out}/views.sql")
+    return 0
+
+
 def cmd_lake_upgrade(args: argparse.Namespace) -> int:
     from boundary_ray.lake.upgrade import upgrade_lake
 
@@ -394,6 +404,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     outcomes.add_argument("--lake", default="./lake")
     outcomes.set_defaults(func=cmd_lake_outcomes)
+    snapshot = lake_verbs.add_parser(
+        "snapshot",
+        help="hard-link the lake's files into a new folder as of one instant, for your own SQL "
+        "(no compaction can change it; with its views.sql)",
+    )
+    snapshot.add_argument("--lake", default="./lake")
+    snapshot.add_argument("--out", required=True, help="a new folder on the lake's filesystem")
+    snapshot.set_defaults(func=cmd_lake_snapshot)
 
     runs = verbs.add_parser(
         "runs", help="the lake's runs: state (running, done, interrupted, failed), times, counts"

@@ -77,6 +77,13 @@ def worker_env() -> dict[str, str]:
     return env
 
 
+def storage_env() -> dict[str, str]:
+    """The driver's object-store settings: every ``AWS_*`` variable set here (credentials,
+    region, ``AWS_ENDPOINT_URL``, ``AWS_PROFILE``...), as pyarrow's S3 reads them. A run on an
+    ``s3://`` lake hands them to its Ray workers (``ray_session.start_ray``)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+
+
 # A local Ray cluster started by `boundary run` exports no metrics and prestarts no idle
 # workers: nothing scrapes a laptop's metrics, and both take CPU from the engine
 # (perf/pipeline_cpu.py: 55 -> 44 CPU-s besides the engine's 97 on a 64-sample run).

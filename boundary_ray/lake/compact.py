@@ -35,7 +35,9 @@ project's queries (``boundary query``, ``boundary sql``, ``Lake``) rerun when it
 read, so they never return a wrong count. A glob of your own (``read_parquet`` in a DuckDB shell,
 a polars scan) that lists ``F`` at the instant of a swap can fail with a missing file or, in
 DuckDB (which skips a listed name it cannot ``stat``), silently miss rows of ``F``: do not
-read the lake with your own glob while ``compact`` runs.
+read the lake with your own glob while ``compact`` runs; glob a snapshot instead
+(``boundary lake snapshot``, ``lake/snapshot.py``: hard links taken between swaps). The resume
+plan of ``boundary run`` (``lake/plan.py``) reads through ``consistent_read`` too.
 
 Not done: object-store lakes (``s3://``, ``gs://``) have no atomic rename of a folder, so the
 swap cannot be made atomic for readers that glob; ``compact`` refuses them. The swap needs a
@@ -107,9 +109,12 @@ def compact_lake(
 def check_compactable(lake: str) -> None:
     """Raise ``BoundaryError`` for a lake compaction cannot swap atomically (object stores)."""
     if not open_lake(lake).local:
+        from boundary_ray.lake.object_store import redacted
+
         raise BoundaryError(
-            f"lake {lake}: compaction needs a local or mounted lake; an object store cannot swap"
-            " a folder atomically (write larger batches there instead: engine.batch_size)"
+            f"lake {redacted(lake)}: compaction needs a local or mounted lake; an object store"
+            " cannot swap a folder atomically (write larger batches there instead:"
+            " engine.batch_size)"
         )
 
 

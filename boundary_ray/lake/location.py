@@ -42,7 +42,7 @@ class LakeLocation:
         with self._lock:
             if self._fs is None:
                 fs, root = pafs.FileSystem.from_uri(self.uri)
-                self._fs, self._root = fs, root.rstrip("/")
+                self._fs, self._root = tuned(fs), root.rstrip("/")
 
     def __str__(self) -> str:
         return self.uri
@@ -74,6 +74,16 @@ def open_lake(lake: str | Path | LakeLocation) -> LakeLocation:
         root = str(Path(text.removeprefix("file://")).expanduser().resolve())
         return LakeLocation(root, pafs.LocalFileSystem(), root, local=True)
     return _open_uri(text)
+
+
+def tuned(fs: pafs.FileSystem) -> pafs.FileSystem:
+    """``fs`` as the lake uses it: an S3 filesystem with ``allow_delayed_open`` (a small file is
+    then one ``PutObject`` at close, instead of a multipart upload of three requests)."""
+    if isinstance(fs, pafs.S3FileSystem):
+        options = fs.__reduce__()[1][0]  # the constructor's keyword arguments, as pickled
+        if not options.get("allow_delayed_open"):
+            return pafs.S3FileSystem(**{**options, "allow_delayed_open": True})
+    return fs
 
 
 # the URI schemes pyarrow has filesystems for (FileSystem.from_uri)

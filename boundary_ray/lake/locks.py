@@ -13,7 +13,7 @@ a swap happened while it read. A glob reader (DuckDB's ``read_parquet``) lists a
 ``readdir`` and then looks up each name by path (``stat``); when a swap lands between the two, the names
 of the old folder are looked up in the new one, and DuckDB silently skips the ones it cannot
 find: a count that is short with no error. So the compactor makes the counter odd for the
-moment of each swap (``swapping``), and the project's readers (``analysis.run_query``,
+moment of each swap (``swapping``), and the project's readers (``query.run_query``,
 ``api.run_sql``) run through ``consistent_read``: read the counter, run the query, read it
 again, and rerun when it moved. A reader that keeps losing that race (a long query while
 ``compact`` swaps partition after partition) holds the generation lock shared for its last

@@ -18,9 +18,12 @@ from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
+import pyarrow.fs as pafs
+
 from boundary_ray.common.clock import COMPACT, utc_now, utc_stamp
 from boundary_ray.lake.host import process_identity
 from boundary_ray.lake.location import open_lake
+from boundary_ray.lake.object_store import put_whole, redacted
 from boundary_ray.schema import LAKE_SCHEMA_VERSION
 from boundary_ray.spec import Spec
 
@@ -84,7 +87,7 @@ class RunManifest:
             "command": command,
             "status": "running",
             "lake_schema_version": LAKE_SCHEMA_VERSION,
-            "spec": dataclasses.asdict(spec) if spec is not None else None,
+            "spec": _recorded(spec),
             "versions": package_versions(),
             "host": process_identity(),
             "started_at": now,
@@ -134,9 +137,21 @@ class RunManifest:
         """Write the manifest whole (callers hold ``_lock``, or are the constructor)."""
         location = open_lake(self.lake)
         fs, root = location.fs, location.root
-        fs.create_dir(f"{root}/runs", recursive=True)
         final = f"{root}/runs/{self.data['run_id']}.json"
+        if not isinstance(fs, pafs.LocalFileSystem):  # an object store: no rename
+            put_whole(fs, final, json.dumps(self.data, indent=2, default=str).encode())
+            return
+        fs.create_dir(f"{root}/runs", recursive=True)
         tmp = final + ".tmp"
         with fs.open_output_stream(tmp) as out:
             out.write(json.dumps(self.data, indent=2, default=str).encode())
         fs.move(tmp, final)
+
+
+def _recorded(spec: Spec | None) -> dict[str, Any] | None:
+    """The spec as the manifest keeps it: credentials written into the lake URI masked."""
+    if spec is None:
+        return None
+    data = dataclasses.asdict(spec)
+    data["lake"] = redacted(str(data["lake"]))
+    return data

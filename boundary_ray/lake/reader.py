@@ -25,6 +25,7 @@ import pyarrow.fs as pafs
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.location import open_lake
+from boundary_ray.lake.object_store import check_store, redacted, store_error
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,13 @@ def lake_root(lake: str) -> tuple[pafs.FileSystem, str]:
         fs, root = location.fs, location.root
         kind = fs.get_file_info(root).type
     except (OSError, pa.ArrowException) as exc:
+        if not isinstance(exc, pa.ArrowInvalid) and not open_lake(lake).local:  # a store answered
+            raise store_error(lake, exc) from None
         raise BoundaryError(f"lake {lake}: cannot be read ({exc})".splitlines()[0]) from exc
     if kind == pafs.FileType.NotFound:
-        raise BoundaryError(f"lake {lake}: no such directory")
+        if not isinstance(fs, pafs.LocalFileSystem):
+            check_store(lake)  # a missing bucket says so
+        raise BoundaryError(f"lake {redacted(lake)}: no such directory")
     if kind != pafs.FileType.Directory:
         raise BoundaryError(f"lake {lake}: not a directory")
     return fs, root

@@ -28,6 +28,7 @@ import pyarrow.fs as pafs
 from boundary_ray.common.clock import utc_stamp
 from boundary_ray.lake.host import boot_id, process_start
 from boundary_ray.lake.location import open_lake
+from boundary_ray.lake.object_store import put_whole
 
 STATES = ("running", "done", "interrupted", "failed")
 
@@ -90,9 +91,14 @@ def mark_interrupted(lake: str) -> list[str]:
             interrupted_seen_at=utc_stamp(),
         )
         final = f"{root}/runs/{manifest['run_id']}.json"
+        payload = json.dumps(manifest, indent=2, default=str).encode()
+        if not isinstance(fs, pafs.LocalFileSystem):  # an object store: no rename
+            put_whole(fs, final, payload)
+            marked.append(str(manifest["run_id"]))
+            continue
         tmp = f"{final}.{os.getpid()}.tmp"
         with fs.open_output_stream(tmp) as out:
-            out.write(json.dumps(manifest, indent=2, default=str).encode())
+            out.write(payload)
         fs.move(tmp, final)
         marked.append(str(manifest["run_id"]))
     return marked

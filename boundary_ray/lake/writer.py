@@ -1,6 +1,8 @@
 """Write lake tables as whole Parquet files: a temp name first, then a rename.
 
 A reader globbing ``**/*.parquet`` never sees a half-written file: temp files end in ``.tmp``.
+An object store has no rename: there each file is made in memory and stored at its key whole
+(``lake/object_store.py``).
 File names are derived from the rows' keys, so a retried write of the same rows replaces its
 own file instead of adding a duplicate. On a local or mounted lake each file is added under the
 partition's shared lock (``lake/locks.py``), so ``boundary lake compact`` never swaps a folder
@@ -24,6 +26,7 @@ from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.location import open_lake
 from boundary_ray.lake.locks import lock_path, partition_lock
+from boundary_ray.lake.object_store import put_whole
 
 
 def write_rows(lake: str, table: str, rows: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -66,6 +69,12 @@ def write_table(lake: str, table: str, data: pa.Table, name: str | None = None) 
         if name is not None and part.num_rows != data.num_rows:
             raise ValueError(f"{table}: a named file ({name}) takes one partition's rows")
         final = f"{folder}/{name or 'part-' + _content_name(table, part)}.parquet"
+        if not isinstance(fs, pafs.LocalFileSystem):  # an object store: no folders, no rename
+            sink = pa.BufferOutputStream()
+            pq.write_table(body, sink, compression="zstd")
+            put_whole(fs, final, sink.getvalue())  # the key holds the whole file or nothing
+            written.append(final)
+            continue
         tmp = f"{final}.{uuid.uuid4().hex[:8]}.tmp"
         with _writing(fs, root, table, folder):  # compaction waits while a file is half-written
             fs.create_dir(folder, recursive=True)

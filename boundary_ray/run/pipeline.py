@@ -26,14 +26,15 @@ from boundary_ray.benchmarks import DROPPED, load_problems
 from boundary_ray.lake.compact import check_compactable, compact_run
 from boundary_ray.lake.location import LakeLocation
 from boundary_ray.lake.manifest import RunManifest, new_run_id
+from boundary_ray.lake.object_store import check_store
 from boundary_ray.lake.problems import store_problems
 from boundary_ray.lake.writer import ParquetLakeWriter, write_rows
 from boundary_ray.models.modality import check_modalities
 from boundary_ray.prompts import PromptBuilder
 from boundary_ray.query.outcomes import refresh_outcomes
 from boundary_ray.run.model_plan import ModelPlan, plan_models
+from boundary_ray.run.node_probe import start_ray_for_lake
 from boundary_ray.run.plan import plan_requests, present_samples
-from boundary_ray.run.ray_session import start_ray
 from boundary_ray.spec import ModelSpec, Spec, load_spec
 
 
@@ -49,6 +50,7 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     queries read; returns the run's id, the lake's absolute location and per-model counters (as
     in the run manifest)."""
     lake = spec.lake
+    check_store(lake)  # an object store that cannot be reached fails now, in one line
     problems = {b.name: load_problems(b) for b in spec.benchmarks}  # bad input fails here, early
     plans = plan_models(spec, problems)
     sources = {plan.name: plan.path for plan in plans}
@@ -64,7 +66,10 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
         if dropped:  # what the spec's question_types filtered out, by type: never silent
             manifest.update(question_types_dropped=dropped)
         write_rows(lake, "models", [_model_row(m, run_id) for m in spec.models])
-        start_ray()
+        passed_to_vllm = _vllm_record(spec)
+        if passed_to_vllm:  # vLLM's own knobs from the spec, as vLLM gets them
+            manifest.update(vllm=passed_to_vllm)
+        start_ray_for_lake(lake, run_id)  # then every node must see and write the lake
         if spec.engine.schedule == "parallel" and len(plans) > 1:
             with ThreadPoolExecutor(len(plans)) as pool:
                 results = list(
@@ -84,6 +89,23 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     manifest.finish("done", counters=counters, **extra)
     refresh_outcomes(lake)  # aggregate queries then read per-problem counts
     return {"run_id": run_id, "lake": str(lake), "counters": counters}
+
+
+def _vllm_record(spec: Spec) -> dict[str, Any]:
+    """The spec's ``engine.vllm`` and each model's ``sampling.vllm`` (empty maps left out), and
+    what a CPU engine replaces in ``engine.vllm`` (``sampler/engine.py``'s ``CPU_REQUIRED``)."""
+    from boundary_ray.sampler.engine import cpu_overridden
+
+    sampling = {m.name: spec.sampling_for(m).vllm for m in spec.models}
+    record: dict[str, Any] = {}
+    if spec.engine.vllm:
+        record["engine"] = dict(spec.engine.vllm)
+        replaced = cpu_overridden(spec.engine)
+        if replaced:
+            record["replaced_on_cpu"] = replaced
+    if any(sampling.values()):
+        record["sampling"] = {name: dict(m) for name, m in sampling.items() if m}
+    return record
 
 
 def _model_row(model: ModelSpec, run_id: str) -> dict[str, Any]:
@@ -237,12 +259,20 @@ def _sampler_stage(spec: Spec, plan: ModelPlan) -> tuple[type, dict, Any]:
             {"source": plan.model.source, "sampling": plan.engine_sampling},
             fake_placement(spec.engine),
         )
-    from boundary_ray.sampler.engine import engine_kwargs
+    from boundary_ray.sampler.engine import cpu_overridden, engine_kwargs
     from boundary_ray.sampler.vllm_sampler import VLLMSampler
 
     placement = plan_placement(spec.engine, cluster_gpus())
+    replaced = cpu_overridden(spec.engine) if placement.device == "cpu" else {}
+    if replaced:  # said once per model, and kept in the manifest (_vllm_record)
+        print(f"{plan.name}: the CPU engine runs with {replaced} (engine.vllm)", file=sys.stderr)
     engine = engine_kwargs(
-        spec.engine, plan.path, placement.device, plan.sampling.seed, plan.images
+        spec.engine,
+        plan.path,
+        placement.device,
+        plan.sampling.seed,
+        plan.images,
+        plan.model.revision,
     )
     kwargs = {"llm_kwargs": engine, "sampling": plan.engine_sampling, "device": placement.device}
     if plan.images:  # the actor reads and decodes the requests' images from the lake

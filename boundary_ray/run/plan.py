@@ -24,6 +24,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.locks import consistent_read
 from boundary_ray.lake.reader import arrow_dataset, list_files
 from boundary_ray.spec import Spec, load_spec
 
@@ -51,8 +53,20 @@ def present_samples(lake: str, model: str, benchmark: str) -> dict[str, Collecti
     ``0 … c-1`` (every problem a run finished) is ``range(c)``, so the driver's memory grows
     with the number of problems, never with the number of samples. Only problems with gaps
     (an interrupted batch, a raised ``n`` written out of order) get an explicit set, read in a
-    second pass over just those problems.
+    second pass over just those problems. Read between compaction swaps
+    (``locks.consistent_read``): a ``lake compact`` beside it never makes it miss a sample.
     """
+
+    def read() -> dict[str, Collection[int]]:
+        try:
+            return _present_samples(lake, model, benchmark)
+        except (OSError, pa.ArrowInvalid) as exc:  # a file listed before a swap, gone after it
+            raise BoundaryError(f"lake {lake}: {' '.join(str(exc).split())}") from None
+
+    return consistent_read(lake, read)
+
+
+def _present_samples(lake: str, model: str, benchmark: str) -> dict[str, Collection[int]]:
     files = list_files(lake, "samples", {"model": model, "benchmark": benchmark})
     if not files:
         return {}
@@ -163,7 +177,9 @@ def plan_spec_file(path: str | Path, overrides: dict[str, Any] | None = None) ->
 def plan_run(spec: Spec) -> RunPlan:
     """Count what ``boundary run`` would sample for ``spec``; reads the problems and the lake."""
     from boundary_ray.benchmarks import load_problems
+    from boundary_ray.lake.object_store import check_store
 
+    check_store(spec.lake)  # an object store that cannot be reached: one line, now
     problems = {b.name: [p["problem_id"] for p in load_problems(b)] for b in spec.benchmarks}
     model_rows, sample_rows = [], []
     for model in spec.models:

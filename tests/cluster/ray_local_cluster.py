@@ -170,16 +170,20 @@ class LocalRayCluster:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)["status"]
 
-    def add_worker(self, name: str, num_cpus: int, num_gpus: int = 0) -> RayNode:
+    def add_worker(
+        self, name: str, num_cpus: int, num_gpus: int = 0, wrap: list[str] | None = None
+    ) -> RayNode:
         """Join a worker node with its own resources (``num_gpus`` logical GPUs). With ``home``,
         as the README says: ``RAY_AUTH_MODE=token`` (a joining ``ray start`` does not turn token
-        mode on from the token file, as the head's does, and the GCS refuses it)."""
+        mode on from the token file, as the head's does, and the GCS refuses it). ``wrap``: a
+        command that runs the node's ``ray start`` (``exec``-ing it), e.g. in its own mount
+        namespace."""
         args = [
             f"--address={self.gcs_address}",
             f"--num-cpus={num_cpus}",
             f"--num-gpus={num_gpus}",
         ]
-        return self._start(name, args, self.client_env if self.home else self.env)
+        return self._start(name, args, self.client_env if self.home else self.env, wrap)
 
     def kill_node(self, node: RayNode) -> int:
         """SIGKILL every process of ``node`` at once, as a lost machine; returns how many."""
@@ -208,12 +212,19 @@ class LocalRayCluster:
             except subprocess.TimeoutExpired:
                 node.process.kill()
 
-    def _start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> RayNode:
+    def _start(
+        self,
+        name: str,
+        args: list[str],
+        env: dict[str, str] | None = None,
+        wrap: list[str] | None = None,
+    ) -> RayNode:
         temp_dir = self.root / name
         temp_dir.mkdir(parents=True, exist_ok=False)
         log = self.root / f"{name}.log"
         marker = f"{self.cluster_id}/{name}"
         cmd = [
+            *(wrap or []),
             RAY_CLI,
             "start",
             *args,

@@ -602,7 +602,7 @@ def test_example_cluster_spec_is_valid():
     from boundary_ray.spec import load_spec
 
     spec = load_spec(CLUSTER_SPEC)
-    assert spec.lake.startswith("s3://")
+    assert str(spec.lake).startswith("s3://") and not spec.lake.local
     assert sorted(m.role for m in spec.models) == ["base", "rl"]
     rl = next(m for m in spec.models if m.role == "rl")
     assert {"step", "algorithm"} <= set(rl.tags)
@@ -621,3 +621,68 @@ def test_example_cluster_spec_is_valid():
     if shared.is_dir():
         for bench in spec.benchmarks:
             assert (shared / Path(bench.source).name).is_file(), bench.source
+
+
+# ---- the KubeRay CRD schemas of the version infra/README.md names ---------------------------
+# (tests/infra/kuberay-v1.5.1-crds.json, from the kuberay repository: tests/infra/kuberay_crds.py)
+
+
+def _crd_check(doc: dict[str, Any], kind: str) -> list[str]:
+    """What the API server of KubeRay's CRD refuses in ``doc``: schema errors and unknown keys."""
+    from kuberay_crds import load, unknown_keys
+
+    schema = load()[kind]
+    errors = [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in jsonschema.Draft7Validator(schema).iter_errors(doc)
+    ]
+    return errors + [f"{path[1:]}: unknown field" for path in unknown_keys(doc, schema)]
+
+
+def documented_auth_options() -> dict[str, Any]:
+    """The ``authOptions`` infra/README.md tells KubeRay users to add, and the version it names."""
+    match = re.search(
+        r"KubeRay (\d+\.\d+\.\d+) or later: add `authOptions: (\{[^`]+\})`", README.read_text()
+    )
+    assert match, "infra/README.md no longer documents authOptions for KubeRay"
+    return {"version": match.group(1), "authOptions": yaml.safe_load(match.group(2))}
+
+
+def test_the_crds_are_those_of_the_kuberay_version_the_readme_names():
+    from kuberay_crds import VERSION, load
+
+    assert f"v{documented_auth_options()['version']}" == VERSION == load()["source"]["tag"]
+
+
+@pytest.mark.parametrize("path", [RAYCLUSTER, RAYJOB], ids=["raycluster", "rayjob"])
+def test_the_manifests_pass_kuberays_own_crd_schema(path: Path):
+    doc = load_one(path)
+    assert _crd_check(doc, doc["kind"]) == []
+
+
+@pytest.mark.parametrize("path", [RAYCLUSTER, RAYJOB], ids=["raycluster", "rayjob"])
+def test_the_documented_auth_options_pass_kuberays_crd_schema(path: Path):
+    doc = copy.deepcopy(load_one(path))
+    spec = doc["spec"] if doc["kind"] == "RayCluster" else doc["spec"]["rayClusterSpec"]
+    spec["authOptions"] = documented_auth_options()["authOptions"]
+    assert _crd_check(doc, doc["kind"]) == []
+
+
+@pytest.mark.parametrize(
+    ("auth", "error"),
+    [
+        ({"mode": "tokens"}, "spec.authOptions.mode: 'tokens' is not one of ['disabled', 'token']"),
+        ({"mode": "token", "secret": "x"}, "spec.authOptions.secret: unknown field"),
+        ("token", "spec.authOptions: 'token' is not of type 'object'"),
+    ],
+)
+def test_the_crd_schema_refuses_a_wrong_auth_option(auth: Any, error: str):
+    doc = copy.deepcopy(load_one(RAYCLUSTER))
+    doc["spec"]["authOptions"] = auth
+    assert error in _crd_check(doc, "RayCluster")
+
+
+def test_the_crd_schema_refuses_auth_options_outside_the_spec():
+    doc = copy.deepcopy(load_one(RAYJOB))
+    doc["spec"]["authOptions"] = {"mode": "token"}  # a RayJob takes it in rayClusterSpec only
+    assert "spec.authOptions: unknown field" in _crd_check(doc, "RayJob")

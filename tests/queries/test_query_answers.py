@@ -14,7 +14,7 @@ from boundary_ray.lake import write_rows
 from boundary_ray.query import list_queries, queries_dir, run_query
 from boundary_ray.verifiers.answer_extraction import EXPLICIT_RULES, RULES
 
-READS_OUTCOMES = re.compile(r"\b(?:from|join)\s+problem_outcomes\b")  # as analysis.py decides
+READS_OUTCOMES = re.compile(r"\b(?:from|join)\s+problem_outcomes\b")  # as query/catalog.py decides
 
 # per problem, per sample: the answer rule of a correct sample ("-" = a wrong sample)
 #   p0: 2 correct, both boxed          -> c = 2 under all and explicit

@@ -79,3 +79,26 @@ def test_present_samples_are_ranges_unless_there_are_gaps(tmp_path: Path) -> Non
 def test_reading_a_missing_table_is_empty(tmp_path: Path) -> None:
     table = read_table(str(tmp_path / "nowhere"), "scores")
     assert table.num_rows == 0 and "perplexity" in table.column_names
+
+
+def test_the_plan_read_beside_a_compaction_misses_no_sample(tmp_path, monkeypatch) -> None:
+    """``lake compact`` swaps the partition's folder between the plan's listing and its read
+    (the names listed are gone): the plan reads again and still sees every sample."""
+    from test_compact import write_small_file_lake
+
+    from boundary_ray.lake import plan
+    from boundary_ray.lake.compact import compact_lake
+
+    lake = str(tmp_path / "lake")
+    write_small_file_lake(lake)
+    expected = plan.present_samples(lake, "base", "gsm8k")
+    real, swapped = plan.arrow_dataset, []
+
+    def dataset_after_a_swap(*args, **kwargs):
+        if not swapped:
+            swapped.append(compact_lake(lake, partition={"model": "base", "benchmark": "gsm8k"}))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plan, "arrow_dataset", dataset_after_a_swap)
+    assert plan.present_samples(lake, "base", "gsm8k") == expected
+    assert swapped[0][0].rows_merged > 0
