@@ -27,7 +27,9 @@ def _views_counts(snap: Path) -> dict[str, int]:
     con = duckdb.connect()
     for statement in con.extract_statements((snap / "views.sql").read_text()):
         con.execute(statement.query)
-    return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("samples", "scores")}
+    return {
+        t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("samples", "scores")
+    }
 
 
 def test_a_snapshot_holds_every_row_and_its_views_read_it(tmp_path: Path) -> None:
