@@ -29,7 +29,7 @@ import pyarrow.fs as pafs
 
 from boundary_ray import schema
 from boundary_ray.lake.location import open_lake
-from boundary_ray.lake.reader import list_files, partition_values
+from boundary_ray.lake.reader import file_infos, list_files, partition_values
 from boundary_ray.lake.writer import write_table
 from boundary_ray.query.views import create_views_over
 
@@ -45,10 +45,9 @@ SAMPLE_LEVEL_ONLY = ("labels", "process")
 
 def fingerprint(lake: str, model: str, benchmark: str) -> str:
     """A name for the current set of the partition's sample files (names, sizes, mtimes)."""
-    fs = open_lake(lake).fs
     paths = list_files(lake, "samples", {"model": model, "benchmark": benchmark})
     digest = hashlib.sha1()
-    for info in sorted(fs.get_file_info(paths), key=lambda i: i.path):
+    for info in sorted(file_infos(lake, paths), key=lambda i: i.path):
         mtime = info.mtime_ns if info.mtime_ns is not None else -1
         digest.update(f"{info.base_name}|{info.size}|{mtime}\n".encode())
     return digest.hexdigest()[:20]
