@@ -17,12 +17,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "boundary_ray"
 # modules or packages below ``boundary_ray`` (a package's layer holds all of its modules).
 LAYERS: list[tuple[str, ...]] = [
     ("settings", "errors", "schema", "orphan_guard", "ray_session", "formatting", "latex"),
+    ("paper_prompts",),  # the paper's named prompt templates: text the spec checks names against
     ("spec", "series"),
     ("benchmarks", "prompts", "models"),
     ("sampler",),
-    ("verifiers",),
+    ("verifiers", "rewards"),  # rewards: the verifiers in RL frameworks' calling conventions
     ("lake",),
-    ("pipeline", "scoring", "run_plan"),
+    ("pipeline", "scoring", "run_plan", "imports"),  # imports: other tools' samples, verified
     ("analysis", "outcomes", "labelling"),
     ("charts",),
     ("api", "cli", "__init__"),  # the library surface and the command line over everything

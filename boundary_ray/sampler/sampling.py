@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from boundary_ray.paper_prompts import PAPER_TEMPLATES
+from boundary_ray.paper_prompts import STOP as PAPER_STOP
 from boundary_ray.spec import ModelSpec, Spec
 
 
@@ -21,13 +23,18 @@ class Sampling:
     @classmethod
     def for_model(cls, spec: Spec, model: ModelSpec) -> Sampling:
         """The model's sampling (``spec.sampling`` with its overrides), with the raw template's
-        stop strings for a ``prompt: raw`` model."""
+        stop strings for a ``prompt: raw`` model and the paper's for its named templates."""
         sampling = spec.sampling_for(model)
+        stop: tuple[str, ...] = ()
+        if model.prompt == "raw":
+            stop = tuple(spec.prompts.raw_stop)
+        elif model.prompt in PAPER_TEMPLATES:
+            stop = PAPER_STOP
         return cls(
             temperature=sampling.temperature,
             top_p=sampling.top_p,
             max_tokens=sampling.max_tokens,
-            stop=tuple(spec.prompts.raw_stop) if model.prompt == "raw" else (),
+            stop=stop,
         )
 
 
