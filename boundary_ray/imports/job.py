@@ -37,7 +37,7 @@ from boundary_ray.imports.rows import ImportRow
 from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.problems import store_problems
-from boundary_ray.lake.reader import arrow_dataset, list_files
+from boundary_ray.lake.reader import arrow_dataset, list_files, read_table
 from boundary_ray.lake.writer import write_rows
 from boundary_ray.paper_prompts import PAPER_TEMPLATES, render_paper_prompt
 from boundary_ray.spec import NAME_RE, PROMPT_STYLES, ROLES, BenchmarkSpec
@@ -82,6 +82,7 @@ def import_samples(
     request = _checked(request)
     read = reader_for(request.fmt)
     plan = _validate(request, read)
+    _check_stored_problems(request, plan)
     plan.present = _present(request, plan)
     if len(plan.present) == len(plan.keys):  # importing the same files again changes nothing
         if progress:
@@ -194,6 +195,28 @@ def _numbered(
 
     for path in files:
         yield path, rows(path)
+
+
+def _check_stored_problems(request: ImportRequest, plan: Plan) -> None:
+    """The lake's problems of this benchmark, where it has them, must be the source's: the
+    samples are judged against the source's golds, and every query reads the lake's."""
+    stored = read_table(
+        request.lake,
+        "problems",
+        {"benchmark": request.benchmark},
+        ["problem_id", "question", "answer"],
+    )
+    for pid, question, answer in zip(*(c.to_pylist() for c in stored.columns), strict=True):
+        mine = plan.problems.get(pid)
+        if mine is None:
+            continue
+        for name, theirs in (("question", question), ("answer", answer)):
+            if mine.get(name) != theirs:
+                raise BoundaryError(
+                    f"--benchmark {request.benchmark}={request.source}: problem {pid!r} has "
+                    f"another {name} than the lake's benchmark {request.benchmark!r} (give this "
+                    "source another benchmark name)"
+                )
 
 
 def _present(request: ImportRequest, plan: Plan) -> set[tuple[str, int]]:

@@ -178,3 +178,18 @@ def test_bad_arguments_are_one_line(
             **args,
         )
     assert not (tmp_path / "lake").exists()
+
+
+def test_a_source_whose_problems_differ_from_the_lakes_is_refused(
+    tmp_path: Path, source: Path
+) -> None:
+    lake = tmp_path / "lake"
+    f = _write(tmp_path / "f.jsonl", ['{"problem_id": "p0", "response": "7"}'])
+    do_import(lake, "jsonl", [f], "m", "arith", source)
+    other = _write(
+        tmp_path / "other.jsonl", [{"id": "p0", "question": "What is 3 + 4?", "answer": "8"}]
+    )
+    before = sorted(lake.rglob("*"))
+    with pytest.raises(BoundaryError, match=r"problem 'p0' has another answer than the lake's"):
+        do_import(lake, "jsonl", [f], "m2", "arith", other)
+    assert sorted(lake.rglob("*")) == before

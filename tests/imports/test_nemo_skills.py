@@ -23,17 +23,15 @@ TRUTH = json.loads((HERE / "truth.json").read_text())
 
 
 @pytest.fixture()
-def source(tmp_path: Path) -> Path:
-    """The problems the files answer, from their own fields (id, problem, expected_answer)."""
-    path = tmp_path / "math_train_50.jsonl"
+def source() -> Path:
+    """The problems the files answer, from their own fields (id, problem, expected_answer as
+    answer), one line per line of output-rs0.jsonl."""
+    path = HERE / "math_train_50.jsonl"
     lines = [json.loads(line) for line in SEEDS[0].read_text().splitlines()]
-    path.write_text(
-        "".join(
-            json.dumps({"id": r["id"], "problem": r["problem"], "answer": r["expected_answer"]})
-            + "\n"
-            for r in lines
-        )
-    )
+    problems = [json.loads(line) for line in path.read_text().splitlines()]
+    assert problems == [
+        {"id": r["id"], "problem": r["problem"], "answer": r["expected_answer"]} for r in lines
+    ]
     return path
 
 
