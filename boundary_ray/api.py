@@ -11,7 +11,7 @@
 The query methods are made from the files in ``queries/`` and their entries in
 ``queries/schema.yml`` (description, columns, parameters with their types and help): a query
 or parameter added there is a method or keyword here, with a docstring and a signature for
-tab completion. They call the functions the CLI calls (``analysis.run_query``,
+tab completion. They run on the query layer the CLI uses (``boundary_ray.query``,
 ``charts.build_chart``) with the same ``--param`` strings, so ``lake.pass_at_k(ci=0.95)`` and
 ``boundary query pass_at_k --param ci=0.95`` give the same table.
 
@@ -26,67 +26,10 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import pyarrow as pa
-
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.locks import consistent_read
-
-# Python type of each schema.yml parameter type (for signatures and docs)
-PARAM_TYPES: dict[str, Any] = {
-    "int": int,
-    "float": float,
-    "string": str,
-    "int_list": list[int],
-}
-
-
-def run_sql(text: str, lake: str) -> pa.Table:
-    """Run SQL ``text`` over ``lake`` with the views of ``queries/views.sql`` registered
-    (``problems``, ``models``, ``samples``, ``scores``, ``problem_outcomes``, ...)."""
-    import duckdb
-
-    from boundary_ray.analysis import _create_views, first_line
-
-    def read() -> pa.Table:
-        con = duckdb.connect()
-        try:
-            _create_views(con, lake)
-            return con.sql(text).to_arrow_table()
-        except duckdb.Error as exc:
-            raise BoundaryError(f"sql on lake {lake}: {first_line(exc)}") from exc
-        except AttributeError:  # a statement that returns nothing (``set variable ...``)
-            raise BoundaryError(f"sql on lake {lake}: the statement returns no table") from None
-        finally:
-            con.close()
-
-    return consistent_read(lake, read)
-
-
-def query_params(name: str) -> dict[str, dict[str, Any]]:
-    """The parameters query ``name`` accepts, as ``analysis.run_query`` checks them: its own
-    (``queries/schema.yml``) and, for a query over ``problem_outcomes``, the views' params."""
-    from boundary_ray import analysis
-
-    declared = dict(analysis.query_schema().get(name, {}).get("params") or {})
-    sql = (analysis.queries_dir() / f"{name}.sql").read_text(encoding="utf-8")
-    view_params = getattr(analysis, "view_params", None)
-    if view_params is not None and "problem_outcomes" in sql:
-        declared = {**view_params(), **declared}
-    return declared
-
-
-def param_text(value: Any) -> str:
-    """A Python value as the ``--param`` string the CLI would pass: lists comma-joined."""
-    if isinstance(value, list | tuple):
-        return ",".join(str(item) for item in value)
-    if isinstance(value, bool):
-        raise BoundaryError(f"parameter value {value!r}: expected a number, string or list")
-    return str(value)
-
-
-def param_strings(params: dict[str, Any]) -> dict[str, str]:
-    """``params`` without the ``None`` values, each as its ``--param`` string."""
-    return {key: param_text(value) for key, value in params.items() if value is not None}
+from boundary_ray.lake.location import open_lake
+from boundary_ray.query import QuerySession, list_queries, query_params, query_schema
+from boundary_ray.query.params import PARAM_TYPES, param_strings
 
 
 class Lake:
@@ -100,11 +43,26 @@ class Lake:
     """
 
     def __init__(self, path: str) -> None:
-        from boundary_ray.lake.filesystem import absolute_lake
         from boundary_ray.lake.reader import lake_root
 
-        self.path = absolute_lake(str(path))
-        lake_root(self.path)  # a BoundaryError now if there is no lake there
+        self.location = open_lake(path)
+        self.path = self.location.uri
+        lake_root(self.location)  # a BoundaryError now if there is no lake there
+        self._session: QuerySession | None = None
+
+    def _fresh_session(self) -> QuerySession:
+        """The lake's query session, its views made anew over what the lake holds now."""
+        if self._session is None:
+            self._session = QuerySession(self.location)
+        else:
+            self._session.refresh()
+        return self._session
+
+    def close(self) -> None:
+        """Close the lake's DuckDB connection (a later call opens a new one)."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
     def __repr__(self) -> str:
         return f"Lake({self.path!r})"
@@ -112,8 +70,6 @@ class Lake:
     @staticmethod
     def queries() -> list[str]:
         """The names of the queries, each a method of ``Lake`` (``queries/*.sql``)."""
-        from boundary_ray.analysis import list_queries
-
         return list_queries()
 
     @staticmethod
@@ -128,9 +84,12 @@ class Lake:
         polars DataFrame. Same as ``boundary query NAME --lake PATH --param key=value ...``."""
         import polars as pl
 
-        from boundary_ray.analysis import run_query
+        strings = param_strings(params)
+        if name in Lake.queries():  # bad parameters fail before the lake is read
+            from boundary_ray.query.params import convert_params
 
-        return pl.from_arrow(run_query(name, self.path, param_strings(params)))
+            convert_params(name, strings, query_params(name))
+        return pl.from_arrow(self._fresh_session().query(name, strings))
 
     def sql(self, text: str) -> Any:
         """Run DuckDB SQL over the lake's views (``problems``, ``models``, ``latest_models``,
@@ -138,14 +97,14 @@ class Lake:
         a polars DataFrame. Same as ``boundary query FILE.sql --lake PATH``."""
         import polars as pl
 
-        return pl.from_arrow(run_sql(text, self.path))
+        return pl.from_arrow(self._fresh_session().sql(text))
 
     def chart(self, name: str, **params: Any) -> Any:
         """The Altair chart ``name`` (``Lake.charts()``), its query run with ``params``; shown
         inline in Jupyter. Same spec as ``boundary chart NAME --out FILE --param ...``."""
         from boundary_ray.charts import build_chart
 
-        chart, _ = build_chart(name, self.path, param_strings(params))
+        chart, _ = build_chart(name, self._fresh_session(), param_strings(params))
         return chart
 
     def models(self) -> Any:
@@ -179,10 +138,10 @@ class Lake:
         from boundary_ray.lake.reader import arrow_dataset, list_files
 
         wanted = {k: v for k, v in partition.items() if v is not None}
-        files = list_files(self.path, table, wanted)
+        files = list_files(self.location, table, wanted)
         if not files:
             return pl.LazyFrame(pl.from_arrow(schema.TABLES[table].empty_table()))
-        return pl.scan_pyarrow_dataset(arrow_dataset(self.path, table, files))
+        return pl.scan_pyarrow_dataset(arrow_dataset(self.location, table, files))
 
     def __getattr__(self, name: str) -> Any:
         # a query added to queries/ after this module was imported
@@ -196,8 +155,6 @@ class Lake:
 
 def _query_method(name: str) -> Callable[..., Any]:
     """The method ``Lake.<name>``: keyword arguments from the query's declared parameters."""
-    from boundary_ray.analysis import query_schema
-
     entry = query_schema().get(name, {})
     declared = query_params(name)
 
@@ -247,8 +204,6 @@ def _docstring(name: str, entry: dict[str, Any], declared: dict[str, Any]) -> st
 
 def _install_query_methods() -> None:
     """One method on ``Lake`` per query that exists now (more are found by ``__getattr__``)."""
-    from boundary_ray.analysis import list_queries
-
     try:
         names = list_queries()
     except BoundaryError:  # no queries folder: methods appear once one is set

@@ -42,19 +42,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.lake:
         overrides["lake"] = args.lake
     if getattr(args, "dry_run", False):
-        from boundary_ray.run_plan import format_plan, plan_spec_file
+        from boundary_ray.run.plan import format_plan, plan_spec_file
 
         sys.stdout.write(format_plan(plan_spec_file(spec_path, overrides)))
         return 0
-    from boundary_ray.pipeline import run_spec_file
+    from boundary_ray.run.pipeline import run_spec_file
 
     demo = Path(spec_path).resolve() == DEMO_SPEC.resolve()
     if demo and not args.quiet:
         print(_spec_header(DEMO_SPEC), flush=True)  # what the demo runs, and why
     result = run_spec_file(spec_path, overrides=overrides, progress=not args.quiet)
-    from boundary_ray.outcomes import refresh_outcomes
-
-    refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
     if not args.quiet:
         _print_run_summary(result["run_id"], result["lake"])
     if demo:
@@ -78,20 +75,21 @@ def _spec_header(path: Path) -> str:
 def _print_run_summary(run_id: str, lake: str) -> None:
     """After a run: where it wrote, the lake's pass@k table, and per model how many problems
     it solves at k=1 and at k=n."""
-    from boundary_ray.analysis import run_query
-    from boundary_ray.formatting import format_table, solved_lines
+    from boundary_ray.query import QuerySession
+    from boundary_ray.query.formatting import format_table, solved_lines
 
     print(f"\nrun {run_id} done; lake: {lake}")
-    print(format_table(run_query("pass_at_k", lake, {}), "table", None))
-    for line in solved_lines(run_query("solved_summary", lake, {})):
-        print(line)
+    with QuerySession(lake) as session:
+        print(format_table(session.query("pass_at_k"), "table", None))
+        for line in solved_lines(session.query("solved_summary")):
+            print(line)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from boundary_ray.formatting import format_table
+    from boundary_ray.query.formatting import format_table
 
     if args.name.endswith(".sql"):  # a SQL file over the lake's views (Lake.sql in Python)
-        from boundary_ray.api import run_sql
+        from boundary_ray.query import run_sql
 
         path = Path(args.name)
         if not path.is_file():
@@ -100,10 +98,26 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise BoundaryError(f"--param: only for the named queries, not {args.name}")
         table = run_sql(path.read_text(encoding="utf-8"), args.lake)
     else:
-        from boundary_ray.analysis import run_query
+        from boundary_ray.query import run_query
 
         table = run_query(args.name, args.lake, _params(args.param))
     sys.stdout.write(format_table(table, args.format, args.out))
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """One statement over the lake's views, or the DuckDB shell with them defined."""
+    if args.statement is None:
+        from boundary_ray.query.shell import init_script, open_shell
+
+        if args.print_init:
+            sys.stdout.write(init_script(args.lake))
+            return 0
+        return open_shell(args.lake)
+    from boundary_ray.query import run_sql
+    from boundary_ray.query.formatting import format_table
+
+    sys.stdout.write(format_table(run_sql(args.statement, args.lake), args.format, args.out))
     return 0
 
 
@@ -151,11 +165,11 @@ def _verify_process(args: argparse.Namespace) -> int:
     if (args.lake is None) == (args.input is None):
         raise BoundaryError("verify process: give either IN.jsonl or --lake DIR")
     if args.lake is not None:
-        from boundary_ray.lake.process import format_counts, verify_process_lake
+        from boundary_ray.run.process_job import format_counts, verify_process_lake
 
         sys.stdout.write(format_counts(verify_process_lake(args.lake)))
         return 0
-    from boundary_ray.verifiers.process_offline import verify_process_jsonl
+    from boundary_ray.verifiers.process.offline import verify_process_jsonl
 
     for result in verify_process_jsonl(args.input, timeout_s=args.timeout):
         sys.stdout.write(json.dumps(result) + "\n")
@@ -208,7 +222,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{args.model} on {name}: all {totals['already_in_lake']} samples already in the lake"
         )
         return 0
-    from boundary_ray.outcomes import refresh_outcomes
+    from boundary_ray.query.outcomes import refresh_outcomes
 
     refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
     print(
@@ -227,7 +241,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_label(args: argparse.Namespace) -> int:
-    from boundary_ray import labelling
+    from boundary_ray.review import labelling
 
     params = _params(args.param)
     if args.export and args.import_:
@@ -276,16 +290,16 @@ def cmd_lake_compact(args: argparse.Namespace) -> int:
         )
         print(f"{result.partition}: {done}{why}")
     if args.table == "samples":
-        from boundary_ray.outcomes import refresh_outcomes
+        from boundary_ray.query.outcomes import refresh_outcomes
 
         refresh_outcomes(args.lake)  # the merged files have new names: fingerprints changed
     return 0
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from boundary_ray.formatting import format_table
     from boundary_ray.lake.reader import lake_root
     from boundary_ray.lake.runs import list_runs
+    from boundary_ray.query.formatting import format_table
 
     lake_root(args.lake)
     skipped: list[str] = []
@@ -300,7 +314,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 def cmd_lake_outcomes(args: argparse.Namespace) -> int:
     from boundary_ray.lake.reader import lake_root
-    from boundary_ray.outcomes import refresh_outcomes
+    from boundary_ray.query.outcomes import refresh_outcomes
 
     lake_root(args.lake)
     counts = refresh_outcomes(args.lake)
@@ -364,6 +378,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.add_argument("--out", help="file for --format parquet")
     query.set_defaults(func=cmd_query)
+
+    sql = verbs.add_parser(
+        "sql",
+        help="SQL over the lake's views: one statement, or the DuckDB shell with them defined",
+    )
+    sql.add_argument("statement", nargs="?", help="one SQL statement (omit it for the shell)")
+    sql.add_argument("--lake", default="./lake")
+    sql.add_argument(
+        "--format", default="table", choices=["table", "csv", "json", "parquet", "markdown"]
+    )
+    sql.add_argument("--out", help="file for --format parquet")
+    sql.add_argument(
+        "--print-init",
+        action="store_true",
+        help="print the shell's init script (views over the lake) instead of starting the shell",
+    )
+    sql.set_defaults(func=cmd_sql)
 
     chart = verbs.add_parser("chart", help="render a chart (png, svg, pdf or html by suffix)")
     chart.add_argument("name")

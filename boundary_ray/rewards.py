@@ -11,7 +11,11 @@ The reward is 1.0 for the verdict ``correct`` and 0.0 for anything else (wrong, 
 timeout, error), the same verdict ``boundary run`` stores. Code runs in the sandbox, judged on
 the host (``verifiers/code_verifier.py``): a policy that learns to forge a pass (end the process
 early, print what a harness expects, patch the checker) is exactly what RL finds, and the
-forgery defences are the point. Which verifier judges a sample:
+forgery defences are the point. What they do not cover carries over: a functional problem whose
+tests fit none of the host-judged modes is run inside the candidate's process (``in_process``,
+``answer_rule`` ending ``+in_process``; 1 of the first 40 HumanEval problems), where a program
+written against the harness can forge its pass; prefer problems with asserts, reference
+programs or stdio cases for training. Which verifier judges a sample:
 
 - ``extra_info["task"]`` (verl) or a ``task`` column (TRL): ``math``, ``code`` or ``visual``;
 - else the data source (``data_source``, or a ``data_source`` column) naming a code set

@@ -89,7 +89,7 @@ SAMPLES = pa.schema(
         ("verdict", pa.string()),  # 'correct' | 'wrong' | 'no_answer' | 'timeout' | 'error'
         ("verdict_reason", pa.string()),  # short reason for anything but 'correct'
         ("verify_ms", pa.float64()),
-        # synthetic problems: does the reasoning match the gold graph (verifiers/process_*.py)
+        # synthetic problems: does the reasoning match the gold graph (verifiers/process/)
         ("process_verdict", pa.string()),  # 'valid' | 'unsupported' | 'contradicted' | 'n/a'
         ("process_reason", pa.string()),
         # `boundary import`: the verdict of the tool that wrote the imported file, kept beside

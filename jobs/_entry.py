@@ -19,7 +19,7 @@ from boundary_ray.settings import worker_env
 
 # Set by Ray's job supervisor in the environment of every ``ray job submit`` entrypoint.
 JOB_CONFIG_VAR = "RAY_JOB_CONFIG_JSON_ENV_VAR"
-# The env vars boundary_ray.ray_session.start_ray gives its workers; it skips its own ray.init
+# The env vars boundary_ray.run.ray_session.start_ray gives its workers; it skips its own ray.init
 # once this script has joined the cluster, so the script passes them on. They must not appear
 # in infra/runtime_env.yaml too: Ray refuses to merge a job's and a driver's env var of one name.
 DRIVER_ENV_VARS = worker_env()

@@ -17,15 +17,9 @@ from _entry import run_job
 
 
 def _run_spec_file() -> Callable[..., Any]:
-    from boundary_ray.outcomes import refresh_outcomes
-    from boundary_ray.pipeline import run_spec_file
+    from boundary_ray.run.pipeline import run_spec_file  # it refreshes the outcomes itself
 
-    def run_and_refresh(*args: Any, **kwargs: Any) -> Any:
-        result = run_spec_file(*args, **kwargs)
-        refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
-        return result
-
-    return run_and_refresh
+    return run_spec_file
 
 
 def main(argv: list[str] | None = None) -> int:

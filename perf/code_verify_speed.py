@@ -33,9 +33,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from boundary_ray.benchmarks.code_sets import load_builtin
+    from boundary_ray.sandbox import untrusted_cgroup
     from boundary_ray.spec import BenchmarkSpec
-    from boundary_ray.verifiers import untrusted_cgroup
-    from boundary_ray.verifiers.code_verifier import CodeVerifier
+    from boundary_ray.verifiers.code.verifier import CodeVerifier
 
     problems = load_builtin(BenchmarkSpec(name="humaneval", source="builtin:humaneval"))
     rows = [_canonical_row(row) for row in problems[: args.limit]] * args.repeat

@@ -29,7 +29,7 @@ from pathlib import Path
 ROLES = (
     ("engine actor (VLLMSampler)", "VLLMSampler"),
     ("verify-and-write actors (VerifyAndWrite)", "VerifyAndWrite"),
-    ("math-verify child", "math_equivalence_child"),
+    ("math-verify child", "verifiers.math.equivalence_child"),
     ("lake writer actor (scoring)", "ParquetLakeWriter"),
     ("Ray Data stats actor", "_StatsActor"),
     ("Ray Data autoscaling coordinator", "_AutoscalingCoordinatorActor"),

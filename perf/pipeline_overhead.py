@@ -59,16 +59,16 @@ def plan(args: argparse.Namespace) -> tuple[Any, dict]:
     """The spec and its planned requests, as the pipeline would send them; and the engine's
     keyword arguments."""
     from boundary_ray.benchmarks import load_problems
-    from boundary_ray.models import resolve_model_source
-    from boundary_ray.pipeline import build_requests
+    from boundary_ray.run.model_plan import plan_models
+    from boundary_ray.run.pipeline import build_requests
     from boundary_ray.sampler.engine import engine_kwargs
 
     with tempfile.TemporaryDirectory() as lake:
         spec = make_spec(args, lake)
-        model = spec.models[0]
-        path = resolve_model_source(model.source)
         problems = {b.name: load_problems(b) for b in spec.benchmarks}
-        requests = build_requests(spec, "bare", model, path, problems).to_pylist()
+        model_plan = plan_models(spec, problems)[0]
+        path = model_plan.path
+        requests = build_requests(spec, "bare", model_plan, problems).to_pylist()
     return spec, {
         "requests": requests,
         "llm_kwargs": engine_kwargs(spec.engine, path, "cpu", spec.sampling.seed),
@@ -104,7 +104,7 @@ def run_actor(args: argparse.Namespace) -> dict:
     the local cluster ``boundary run`` starts: what hosting the engine in Ray costs by itself."""
     import ray
 
-    from boundary_ray.ray_session import start_ray
+    from boundary_ray.run.ray_session import start_ray
     from boundary_ray.sampler.engine import CPU_ENGINE_PROCESS_ENV, cpu_environment
 
     spec, job = plan(args)
@@ -127,7 +127,7 @@ def run_actor(args: argparse.Namespace) -> dict:
 
 def run_pipeline(args: argparse.Namespace) -> dict:
     """The whole ``boundary run`` pipeline, timed from engine ready to the last write."""
-    from boundary_ray.pipeline import run_spec
+    from boundary_ray.run.pipeline import run_spec
 
     with tempfile.TemporaryDirectory() as lake:
         start = time.time()

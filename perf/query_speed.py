@@ -10,7 +10,7 @@ The lake has the real layout and schemas (boundary_ray/schema.py): 4 models (2 b
 with step/algorithm tags) x 2 benchmarks x P problems x n = 1024 samples (P = 1221 by
 default: 10,002,432 samples; ``--rows`` picks P), short text columns so that it builds
 quickly, plus problems, models and 200k scores. Each query runs through
-``boundary_ray.analysis.run_query`` (connect, views, query, Arrow result), ``--repeat`` times,
+``boundary_ray.query.run_query`` (connect, views, query, Arrow result), ``--repeat`` times,
 first over the sample rows, then, after ``refresh_outcomes`` (timed), over the outcomes; the
 table gives the best and the median wall time of each, and whether both gave the same rows.
 Targets: pass_at_k under 2 s at 10 M samples from the samples, under 1 s at 100 M from the
@@ -32,8 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from boundary_ray import schema
-from boundary_ray.analysis import list_queries, run_query
-from boundary_ray.outcomes import refresh_outcomes
+from boundary_ray.query import list_queries, run_query
+from boundary_ray.query.outcomes import refresh_outcomes
 
 MODELS = {
     "base-a": ("base", {"family": "a"}),

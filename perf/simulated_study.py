@@ -135,7 +135,7 @@ def run_one(args: argparse.Namespace) -> dict:
     """One size in this process: the run, then compaction; returns the measurements."""
     from boundary_ray.lake.compact import compact_lake
     from boundary_ray.lake.reader import list_files
-    from boundary_ray.pipeline import run_spec
+    from boundary_ray.run.pipeline import run_spec
     from boundary_ray.spec import spec_from_dict
 
     lake = args.lake
@@ -230,7 +230,7 @@ def child(args: argparse.Namespace, size: int, lake: str, env: dict, profile: Pa
 
 
 STAGES = (  # a code path in the stack -> the stage it belongs to (first match wins)
-    ("verifiers/process_", "verifier (process verdicts)"),
+    ("verifiers/process/", "verifier (process verdicts)"),
     ("verifiers/", "verifier (answers)"),
     ("fake_sampler.py", "sampler (fake engine)"),
     ("sampler/", "sampler (fake engine)"),

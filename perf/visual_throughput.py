@@ -29,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from boundary_ray.lake.reader import read_table
-    from boundary_ray.pipeline import run_spec
+    from boundary_ray.run.pipeline import run_spec
     from boundary_ray.spec import spec_from_dict
     from tests.benchmarks.visual_fixtures import write_fixtures
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from boundary_ray.verifiers.visual_verifier import VisualVerifier  # noqa: E402
+from boundary_ray.verifiers.visual import VisualVerifier  # noqa: E402
 from tests.verifiers.visual_cases import all_cases  # noqa: E402
 
 FIELDS = ("response", "answer", "question_type", "answer_type", "choices", "precision", "unit")

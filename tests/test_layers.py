@@ -2,6 +2,9 @@
 module that imports from a later layer fails. Every import counts, also one inside a function.
 
     spec -> problems -> samples -> verdicts -> lake -> queries -> charts (DESIGN.md, "the flow")
+
+The run layer sits above the data layers it orchestrates (sampling, verifying, writing, and the
+outcomes refresh that ends a run); nothing below it imports it.
 """
 
 from __future__ import annotations
@@ -16,16 +19,18 @@ PACKAGE = Path(__file__).resolve().parents[1] / "boundary_ray"
 # Earliest first. A module may import from its own layer and from earlier ones. Names are
 # modules or packages below ``boundary_ray`` (a package's layer holds all of its modules).
 LAYERS: list[tuple[str, ...]] = [
-    ("settings", "errors", "schema", "orphan_guard", "ray_session", "formatting", "latex"),
+    ("settings", "errors", "schema", "common", "lake.location"),  # foundations
     ("paper_prompts",),  # the paper's named prompt templates: text the spec checks names against
-    ("spec", "series"),
+    ("spec",),
     ("benchmarks", "prompts", "models"),
     ("sampler",),
+    ("sandbox",),  # the only code that executes model-written programs
     ("verifiers", "rewards"),  # rewards: the verifiers in RL frameworks' calling conventions
     ("lake",),
-    ("pipeline", "scoring", "run_plan", "imports"),  # imports: other tools' samples, verified
-    ("analysis", "outcomes", "labelling"),
+    ("query",),
+    ("run", "scoring", "imports"),  # orchestration; imports: other tools' samples, verified
     ("charts",),
+    ("review",),
     ("api", "cli", "__init__"),  # the library surface and the command line over everything
 ]
 
@@ -65,7 +70,9 @@ def imported_modules(path: Path, root: Path, package: str) -> set[str]:
             else:
                 module = node.module or ""
             submodules = [f"{module}.{alias.name}" for alias in node.names]
-            candidates = [module, *submodules]
+            # ``from pkg.charts import theme, colors`` imports those modules, not pkg.charts
+            only_modules = all(_exists(root, package, m) for m in submodules)
+            candidates = submodules if only_modules else [module, *submodules]
             if module == package and not all(_exists(root, package, m) for m in submodules):
                 found.add("__init__")
         else:
@@ -207,3 +214,65 @@ def test_the_environment_check_sees_a_read(tmp_path: Path) -> None:
         "import os\nA = os.environ.get('X')\nB = os.getenv('Y')\nos.environ.update({})\n"
     )
     assert environment_reads(path) == [2, 3]
+
+
+def import_cycles(root: Path, package: str) -> list[list[str]]:
+    """Every cycle of the modules under ``root`` importing each other (imports inside functions
+    count), as the sorted members of each strongly connected part of the import graph.
+
+    A package counts as its ``__init__`` alone here: ``from pkg.sub import x`` runs
+    ``pkg/__init__.py`` first, but that is Python's doing, not an import the module wrote.
+    """
+    modules = {module_name(path, root): path for path in sorted(root.rglob("*.py"))}
+    graph = {
+        name: {t for t in imported_modules(path, root, package) if t in modules and t != name}
+        for name, path in modules.items()
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            part = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                part.append(member)
+                if member == node:
+                    break
+            if len(part) > 1:
+                cycles.append(sorted(part))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return sorted(cycles)
+
+
+def test_no_import_cycles() -> None:
+    assert import_cycles(PACKAGE, "boundary_ray") == []
+
+
+def test_the_cycle_check_sees_a_function_level_cycle(tmp_path: Path) -> None:
+    root = _tree(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "a.py": "from pkg import b\n",
+            "b.py": "def late():\n    from pkg.a import x\n",
+            "c.py": "from pkg import a\n",
+        },
+    )
+    assert import_cycles(root, "pkg") == [["a", "b"]]

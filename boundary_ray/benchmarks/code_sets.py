@@ -7,7 +7,7 @@ Every problem becomes a ``problems`` row with ``task='code'``, ``answer=None`` a
   ``HumanEval.jsonl.gz``), HumanEval+/MBPP+ (evalplus), LiveCodeBench LeetCode problems;
 - stdio ``{kind, cases: [{input, output}]}``: LiveCodeBench AtCoder/Codeforces problems.
 
-Functional tests also carry what the verifier needs to decide on the host (``code_oracle``):
+Functional tests also carry what the verifier needs to decide on the host (``code.oracle``):
 ``reference`` (a complete reference program: HumanEval's prompt + ``canonical_solution``),
 ``inputs``/``outputs``/``compare``/``atol`` (evalplus release inputs, compared with evalplus'
 tolerance against the reference's outputs; LiveCodeBench functional cases) and ``method``

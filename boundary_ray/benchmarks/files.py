@@ -32,8 +32,8 @@ from boundary_ray.benchmarks.visual import (
     visual_format,
     visual_rows,
 )
+from boundary_ray.common.latex import last_boxed
 from boundary_ray.errors import BoundaryError
-from boundary_ray.latex import last_boxed
 from boundary_ray.spec import BenchmarkSpec
 
 Record = dict[str, Any]

@@ -1,7 +1,7 @@
 """Paper-ready charts: each one a pure function of a query's result table.
 
 ``boundary chart NAME --lake DIR --out FILE`` runs ``queries/NAME.sql`` over the lake
-(``boundary_ray.analysis.run_query``), hands the table to the chart's function, and exports by
+(``boundary_ray.query.run_query``), hands the table to the chart's function, and exports by
 the file's suffix (png, svg, pdf, html, or json for the Vega-Lite spec; see ``export``). Charts plot the query's values as
 they are: no metric is computed a second time here. The look lives in ``theme``; each model
 keeps one colour across every chart of a lake (``colors``).
@@ -153,13 +153,17 @@ def draw(name: str, table: pa.Table, models: list[str] | None = None) -> Any:
     return chart_kind(name).build(table, models)
 
 
-def build_chart(name: str, lake: str, params: dict[str, str] | None = None) -> tuple[Any, pa.Table]:
-    """Run the chart's query over ``lake`` and draw it; returns ``(chart, query result)``."""
-    from boundary_ray.analysis import run_query
+def build_chart(name: str, lake: Any, params: dict[str, str] | None = None) -> tuple[Any, pa.Table]:
+    """Run the chart's query over ``lake`` (a lake, or an open ``QuerySession`` over one) and
+    draw it; returns ``(chart, query result)``."""
     from boundary_ray.charts.colors import lake_models
+    from boundary_ray.query import QuerySession, run_query
 
     kind = chart_kind(name)
-    table = run_query(kind.query, lake, params)
+    if isinstance(lake, QuerySession):
+        table, lake = lake.query(kind.query, params), lake.lake
+    else:
+        table = run_query(kind.query, lake, params)
     if table.num_rows == 0:
         raise BoundaryError(
             f"chart {name}: the query {kind.query} returned no rows for lake {lake} "

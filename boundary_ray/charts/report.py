@@ -10,7 +10,6 @@ listed as skipped with the reason.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
@@ -20,6 +19,9 @@ from typing import Any
 import pyarrow as pa
 
 from boundary_ray.charts import CHART_NAMES, chart_kind, draw
+from boundary_ray.common.clock import MINUTES, utc_now
+from boundary_ray.lake.location import LakeLocation
+from boundary_ray.query import QuerySession
 
 # Resamples of the pass@k band. The bootstrap is most of pass_at_k's time and grows with the
 # resamples (1000, the query's default: ~25 s on 10 million samples). With 200 the 2.5% and
@@ -85,44 +87,44 @@ class Section:
     query: str = ""  # the `boundary query` behind the table (default: name)
 
 
-def write_report(lake: str, out_dir: str) -> str:
-    """Write the report for ``lake`` into ``out_dir``; returns the path of ``index.html``."""
+def write_report(lake: str | LakeLocation, out_dir: str) -> str:
+    """Write the report for ``lake`` into ``out_dir``; returns the path of ``index.html``.
+    Every section's query runs on one ``QuerySession``."""
     from boundary_ray.charts.colors import lake_models
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    models = lake_models(lake)
-    sections = [_chart_section(name, lake, models, out) for name in CHART_NAMES]
-    sections = _with_explicit_pass_at_k(sections, lake, models, out)
-    sections += [_paper_table(section) for section in sections if section.name in PAPER_TABLES]
-    sections += [_table_section(name, caption, lake) for name, caption in EXTRA_TABLES.items()]
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    summary = _summary(lake)
+    with QuerySession(lake) as session:
+        out.mkdir(parents=True, exist_ok=True)
+        models = lake_models(session.lake)
+        sections = [_chart_section(name, session, models, out) for name in CHART_NAMES]
+        sections = _with_explicit_pass_at_k(sections, session, models, out)
+        sections += [_paper_table(s) for s in sections if s.name in PAPER_TABLES]
+        sections += [_table_section(name, cap, session) for name, cap in EXTRA_TABLES.items()]
+        summary = _summary(session)
+    lake = str(session.lake)
+    stamp = utc_now(MINUTES)
     _write(out / "report.md", _markdown(lake, stamp, sections, summary))
     index = out / "index.html"
     _write(index, _html(lake, stamp, sections, summary))
     return str(index)
 
 
-def _summary(lake: str) -> list[str]:
+def _summary(session: QuerySession) -> list[str]:
     """The report's opening lines: per model, problems solved at k=1 and at k=n."""
-    from boundary_ray.analysis import run_query
-    from boundary_ray.formatting import solved_lines
+    from boundary_ray.query.formatting import solved_lines
 
-    return solved_lines(run_query("solved_summary", lake, {}))
+    return solved_lines(session.query("solved_summary", {}))
 
 
-def _chart_section(name: str, lake: str, models: list[str], out: Path) -> Section:
-    from boundary_ray.analysis import run_query
-
+def _chart_section(name: str, session: QuerySession, models: list[str], out: Path) -> Section:
     kind = chart_kind(name)
     section = Section(name, kind.title, kind.caption)
     if name == "efficiency_gap":
-        table, role = _gap_table(lake)
+        table, role = _gap_table(session)
         if role not in (None, "rl"):
             section.caption += f" Compared models: role {role} (no model has role rl)."
     else:
-        table = run_query(kind.query, lake, REPORT_PARAMS.get(name))
+        table = session.query(kind.query, REPORT_PARAMS.get(name))
         section.caption += REPORT_NOTES.get(name, "")
     section.table = table
     if (
@@ -139,17 +141,15 @@ def _chart_section(name: str, lake: str, models: list[str], out: Path) -> Sectio
 
 
 def _with_explicit_pass_at_k(
-    sections: list[Section], lake: str, models: list[str], out: Path
+    sections: list[Section], session: QuerySession, models: list[str], out: Path
 ) -> list[Section]:
     """``sections`` with a second pass@k chart after the first, counting explicit answers only
     (``--param answers=explicit``), when its points differ from the first's (issue 18)."""
-    from boundary_ray.analysis import run_query
-
     index = next((i for i, s in enumerate(sections) if s.name == "pass_at_k"), None)
     if index is None or sections[index].skipped or sections[index].table is None:
         return sections
     full = sections[index]
-    table = run_query("pass_at_k", lake, {**REPORT_PARAMS["pass_at_k"], "answers": "explicit"})
+    table = session.query("pass_at_k", {**REPORT_PARAMS["pass_at_k"], "answers": "explicit"})
     if _points(table) == _points(full.table):
         return sections
     name = "pass_at_k_explicit"
@@ -187,11 +187,9 @@ def _points(table: pa.Table) -> list[tuple[Any, ...]]:
     )
 
 
-def _gap_table(lake: str) -> tuple[pa.Table | None, str | None]:
-    from boundary_ray.analysis import run_query
-
+def _gap_table(session: QuerySession) -> tuple[pa.Table | None, str | None]:
     for role in GAP_ROLES:
-        table = run_query("efficiency_gap", lake, {"rl_role": role})
+        table = session.query("efficiency_gap", {"rl_role": role})
         if table.num_rows:
             return table, role
     return None, None
@@ -211,10 +209,8 @@ def _paper_table(chart: Section) -> Section:
     return section
 
 
-def _table_section(name: str, caption: str, lake: str) -> Section:
-    from boundary_ray.analysis import run_query
-
-    table = run_query(name, lake)
+def _table_section(name: str, caption: str, session: QuerySession) -> Section:
+    table = session.query(name)
     section = Section(name, name.replace("_", " ").capitalize(), caption, table=table)
     if table.num_rows == 0:
         section.skipped = "the query returned no rows"
@@ -231,7 +227,7 @@ def _shown(table: pa.Table) -> pa.Table:
 
 
 def _markdown(lake: str, stamp: str, sections: list[Section], summary: list[str]) -> str:
-    from boundary_ray.formatting import format_table
+    from boundary_ray.query.formatting import format_table
 
     lines = [f"# boundary report: {lake}", "", f"Generated {stamp}.", ""]
     lines += [f"- {line}" for line in summary] + [""]

@@ -34,7 +34,7 @@ from boundary_ray.errors import BoundaryError
 from boundary_ray.imports import reader_for
 from boundary_ray.imports.match import ProblemIndex
 from boundary_ray.imports.rows import ImportRow
-from boundary_ray.lake.filesystem import absolute_lake
+from boundary_ray.lake.location import open_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.problems import store_problems
 from boundary_ray.lake.reader import arrow_dataset, list_files, read_table
@@ -134,7 +134,7 @@ def _checked(request: ImportRequest) -> ImportRequest:
             raise BoundaryError(f"{name}: given twice")
         files.append(resolved)
     return ImportRequest(
-        **{**request.__dict__, "files": tuple(files), "lake": absolute_lake(request.lake)}
+        **{**request.__dict__, "files": tuple(files), "lake": open_lake(request.lake).uri}
     )
 
 

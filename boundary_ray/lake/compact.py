@@ -59,7 +59,7 @@ import pyarrow.parquet as pq
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import is_local
+from boundary_ray.lake.location import open_lake
 from boundary_ray.lake.locks import CONTROL_DIR, lock_path, partition_lock, swapping
 
 DEFAULT_TARGET_MB = 128.0
@@ -94,7 +94,7 @@ def compact_lake(
     check_compactable(lake)
     if target_mb <= 0:
         raise BoundaryError(f"--target-mb {target_mb}: must be > 0")
-    root = str(Path(lake.removeprefix("file://")).expanduser().resolve())
+    root = open_lake(lake).root
     if not os.path.isdir(root):
         raise BoundaryError(f"lake {lake}: no such directory")
     step = on_step or (lambda name: None)
@@ -106,7 +106,7 @@ def compact_lake(
 
 def check_compactable(lake: str) -> None:
     """Raise ``BoundaryError`` for a lake compaction cannot swap atomically (object stores)."""
-    if not is_local(lake):
+    if not open_lake(lake).local:
         raise BoundaryError(
             f"lake {lake}: compaction needs a local or mounted lake; an object store cannot swap"
             " a folder atomically (write larger batches there instead: engine.batch_size)"

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import absolute_lake, is_local
+from boundary_ray.lake.location import open_lake
 
 T = TypeVar("T")
 LOCK_FREE_TRIES = 3
@@ -119,9 +119,10 @@ def consistent_read(lake: str, read: Callable[[], T]) -> T:
     meanwhile, and after ``LOCK_FREE_TRIES`` such reruns, run once more holding the generation
     lock shared, which holds the next swap off until the read is done. An object-store lake is
     never compacted: it is read once."""
-    if not is_local(lake):
+    location = open_lake(lake)
+    if not location.local:
         return read()
-    root = absolute_lake(lake)
+    root = location.root
     for _ in range(LOCK_FREE_TRIES):
         before = stable_generation(root)
         try:

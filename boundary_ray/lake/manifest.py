@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import platform
-import socket
 import threading
 import time
 import uuid
@@ -22,7 +19,9 @@ from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
-from boundary_ray.lake.filesystem import open_lake
+from boundary_ray.common.clock import utc_stamp
+from boundary_ray.lake.host import process_identity
+from boundary_ray.lake.location import open_lake
 from boundary_ray.schema import LAKE_SCHEMA_VERSION
 from boundary_ray.spec import Spec
 
@@ -55,46 +54,6 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return versions
-
-
-def boot_id() -> str | None:
-    """This machine's boot id (Linux), which changes at every boot; None elsewhere."""
-    try:
-        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
-            return handle.read().strip() or None
-    except OSError:
-        return None
-
-
-def process_start(pid: int) -> int | None:
-    """When process ``pid`` started, in clock ticks since boot (Linux); None if gone or unknown.
-
-    With the boot id it tells a live run's process from a later one that reuses its pid.
-    """
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            stat = handle.read()
-    except OSError:
-        return None
-    fields = stat[stat.rfind(")") + 2 :].split()  # the command name may hold spaces
-    if not fields or fields[0] in ("Z", "X"):  # a zombie has exited: killed, not yet reaped
-        return None
-    try:
-        return int(fields[19])  # field 22 of proc(5), counted after pid and comm
-    except (IndexError, ValueError):
-        return None
-
-
-def process_identity() -> dict[str, Any]:
-    """Who runs this process: host name, boot id, pid and its start time, Python version."""
-    pid = os.getpid()
-    return {
-        "hostname": socket.gethostname(),
-        "python": platform.python_version(),
-        "boot_id": boot_id(),
-        "pid": pid,
-        "pid_start": process_start(pid),
-    }
 
 
 class RunManifest:
@@ -174,15 +133,11 @@ class RunManifest:
 
     def write(self) -> None:
         """Write the manifest whole (callers hold ``_lock``, or are the constructor)."""
-        fs, root = open_lake(self.lake)
+        location = open_lake(self.lake)
+        fs, root = location.fs, location.root
         fs.create_dir(f"{root}/runs", recursive=True)
         final = f"{root}/runs/{self.data['run_id']}.json"
         tmp = final + ".tmp"
         with fs.open_output_stream(tmp) as out:
             out.write(json.dumps(self.data, indent=2, default=str).encode())
         fs.move(tmp, final)
-
-
-def utc_stamp() -> str:
-    """Now, as manifests write times: ``2025-01-02T03:04:05Z`` (UTC)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

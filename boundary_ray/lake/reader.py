@@ -24,7 +24,7 @@ import pyarrow.fs as pafs
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import open_lake
+from boundary_ray.lake.location import open_lake
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ def table_pattern(table: str) -> re.Pattern[str]:
 def lake_root(lake: str) -> tuple[pafs.FileSystem, str]:
     """The filesystem and root of an existing lake directory (``BoundaryError`` otherwise)."""
     try:
-        fs, root = open_lake(lake)
+        location = open_lake(lake)
+        fs, root = location.fs, location.root
         kind = fs.get_file_info(root).type
     except (OSError, pa.ArrowException) as exc:
         raise BoundaryError(f"lake {lake}: cannot be read ({exc})".splitlines()[0]) from exc
@@ -69,7 +70,8 @@ def lake_root(lake: str) -> tuple[pafs.FileSystem, str]:
 
 def scan_table(lake: str, table: str) -> list[LakeFile]:
     """Every ``.parquet`` file under ``table``, placed or not, sorted by path (no error)."""
-    fs, root = open_lake(lake)
+    location = open_lake(lake)
+    fs, root = location.fs, location.root
     selector = pafs.FileSelector(f"{root}/{table}", recursive=True, allow_not_found=True)
     pattern = table_pattern(table)
     found = []
@@ -103,7 +105,7 @@ def lake_files(lake: str) -> dict[str, list[str]]:
 
 def list_files(lake: str, table: str, partition: Mapping[str, str] | None = None) -> list[str]:
     """Full paths of ``table``'s files, only those under ``partition`` (e.g. {"model": "m"})."""
-    _, root = open_lake(lake)
+    root = open_lake(lake).root
     wanted = dict(partition or {})
     unknown = set(wanted) - set(schema.PARTITIONS[table])
     if unknown:
@@ -125,7 +127,8 @@ def arrow_dataset(lake: str, table: str, paths: list[str] | None = None) -> pads
     """``table`` as a ``pyarrow.dataset`` with the declared schema: partition columns as strings
     from the path, columns missing from older files as null. ``paths`` are full file paths
     (default: every placed file)."""
-    fs, root = open_lake(lake)
+    location = open_lake(lake)
+    fs, root = location.fs, location.root
     files = list_files(lake, table) if paths is None else paths
     part_fields = [pa.field(k, pa.string()) for k in schema.PARTITIONS[table]]
     return pads.dataset(

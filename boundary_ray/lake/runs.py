@@ -25,8 +25,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.fs as pafs
 
-from boundary_ray.lake.filesystem import open_lake
-from boundary_ray.lake.manifest import boot_id, process_start, utc_stamp
+from boundary_ray.common.clock import utc_stamp
+from boundary_ray.lake.host import boot_id, process_start
+from boundary_ray.lake.location import open_lake
 
 STATES = ("running", "done", "interrupted", "failed")
 
@@ -35,7 +36,8 @@ def read_manifests(lake: str, skipped: list[str] | None = None) -> list[dict[str
     """Every readable manifest of ``lake``, sorted by run id. A ``.json`` file in ``runs/`` that
     is not one (unreadable, not JSON, no ``run_id``) is skipped, and its lake-relative path
     appended to ``skipped`` when given."""
-    fs, root = open_lake(lake)
+    location = open_lake(lake)
+    fs, root = location.fs, location.root
     selector = pafs.FileSelector(f"{root}/runs", allow_not_found=True)
     found = []
     for info in fs.get_file_info(selector):
@@ -76,7 +78,8 @@ def run_state(manifest: dict[str, Any], now: float | None = None) -> str:
 
 def mark_interrupted(lake: str) -> list[str]:
     """Rewrite every dead run that still says ``running`` as ``interrupted``; their run ids."""
-    fs, root = open_lake(lake)
+    location = open_lake(lake)
+    fs, root = location.fs, location.root
     marked = []
     for manifest in read_manifests(lake):
         if manifest.get("status") != "running" or run_state(manifest) != "interrupted":

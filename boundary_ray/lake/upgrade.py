@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import open_lake
+from boundary_ray.lake.location import open_lake
 from boundary_ray.lake.reader import LakeFile, lake_root, scan_table
 from boundary_ray.lake.runs import read_manifests
 from boundary_ray.lake.writer import write_table
@@ -104,7 +104,8 @@ def upgrade_lake(lake: str, dry_run: bool = False) -> list[str]:
         return report
     for rewrite in plan.rewrites:  # every file reads and casts before any is changed
         _load(lake, rewrite)
-    fs, root = open_lake(lake)
+    location = open_lake(lake)
+    fs, root = location.fs, location.root
     written = removed = 0
     for rewrite in plan.rewrites:
         old = f"{root}/{rewrite.table}/{rewrite.relative}"
@@ -165,7 +166,8 @@ def _load(lake: str, rewrite: FileRewrite) -> pa.Table:
     A partition column takes its path's value (a value inside the file must agree with it);
     one that the path lacks comes from the file and must not be null.
     """
-    fs, root = open_lake(lake)
+    location = open_lake(lake)
+    fs, root = location.fs, location.root
     where = f"{rewrite.table}/{rewrite.relative}"
     data = pq.read_table(f"{root}/{where}", filesystem=fs, partitioning=None)
     declared = schema.TABLES[rewrite.table]

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import open_lake
+from boundary_ray.lake.location import open_lake
 from boundary_ray.lake.locks import lock_path, partition_lock
 
 
@@ -53,7 +53,8 @@ def write_table(lake: str, table: str, data: pa.Table, name: str | None = None) 
     check_columns(table, data.schema.names)
     if data.num_rows == 0:
         return []
-    fs, root = open_lake(lake)
+    location = open_lake(lake)
+    fs, root = location.fs, location.root
     data = data.select(full.names).cast(full)
     partitions = schema.PARTITIONS[table]
     written = []

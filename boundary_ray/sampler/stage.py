@@ -31,7 +31,7 @@ class EngineStage:
     output_schema: pa.Schema
 
     def __init__(self, device: str = "cpu") -> None:
-        from boundary_ray.orphan_guard import exit_when_orphaned
+        from boundary_ray.common.orphan_guard import exit_when_orphaned
         from boundary_ray.sampler.engine_loop import EngineLoop
 
         exit_when_orphaned()  # end this engine if its Ray node dies under it

@@ -13,7 +13,6 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,12 @@ import pyarrow.compute as pc
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
-from boundary_ray.lake.filesystem import absolute_lake
 from boundary_ray.lake.manifest import RunManifest, new_run_id
 from boundary_ray.lake.reader import read_table
 from boundary_ray.lake.writer import with_lake_writer
 from boundary_ray.models import resolve_model_source
 from boundary_ray.prompts import PromptBuilder
-from boundary_ray.ray_session import start_ray
+from boundary_ray.run.ray_session import start_ray
 from boundary_ray.scoring.select import select_responses, selected_partitions
 from boundary_ray.spec import ModelSpec, Spec, load_spec
 
@@ -48,7 +46,6 @@ def score_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
     Returns ``{"run_id": ..., "counters": {scorer: {"scored", "ok", "too_long", "error",
     "tokens", "seconds"}}}``; the same counters go into the run manifest.
     """
-    spec = replace(spec, lake=absolute_lake(spec.lake))
     selected_partitions(spec.lake, spec.score)  # bad filters and an empty lake fail here, early
     scorers = [spec.model(name) for name in spec.score.scorers] or list(spec.models)
     sources = {m.name: resolve_model_source(m.source) for m in scorers}

@@ -26,10 +26,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from boundary_ray.latex import BOX_RE as _BOX_RE
-from boundary_ray.latex import balanced as _balanced
-from boundary_ray.latex import last_boxed
-from boundary_ray.verifiers.math_text import THOUSANDS_RE, canonical, split_alternatives
+from boundary_ray.common.latex import BOX_RE as _BOX_RE
+from boundary_ray.common.latex import balanced as _balanced
+from boundary_ray.common.latex import last_boxed
+from boundary_ray.verifiers.math.text import THOUSANDS_RE, canonical, split_alternatives
 
 RULES = ("boxed", "answer_is", "hashes", "last_number")
 EXPLICIT_RULES = ("boxed", "answer_is", "hashes")

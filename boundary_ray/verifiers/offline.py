@@ -96,18 +96,18 @@ def _open(path: str) -> Any:
 
 def _make_verifier(task: str, timeout_s: float | None) -> Verifier:
     if task == "math":
-        from boundary_ray.verifiers.math_verifier import MathVerifier
+        from boundary_ray.verifiers.math.verifier import MathVerifier
 
         return MathVerifier() if timeout_s is None else MathVerifier(timeout_s=timeout_s)
     if task == "visual":
-        from boundary_ray.verifiers.visual_verifier import VisualVerifier
+        from boundary_ray.verifiers.visual import VisualVerifier
 
         return VisualVerifier() if timeout_s is None else VisualVerifier(timeout_s=timeout_s)
     try:
-        from boundary_ray.verifiers.code_verifier import CodeVerifier
+        from boundary_ray.verifiers.code.verifier import CodeVerifier
     except ImportError:
         raise BoundaryError(
-            "verify code: boundary_ray.verifiers.code_verifier is not available"
+            "verify code: boundary_ray.verifiers.code.verifier is not available"
         ) from None
     return CodeVerifier() if timeout_s is None else CodeVerifier(timeout_s=timeout_s)
 
@@ -139,7 +139,7 @@ def _parse_record(record: dict[str, Any], task: str, where: str) -> dict[str, An
 
 def _visual_fields(record: dict[str, Any], where: str) -> dict[str, Any]:
     """MathVista's grading fields, checked: each optional, ``choices`` a list of strings."""
-    from boundary_ray.verifiers.visual_verifier import ANSWER_TYPES, QUESTION_TYPES
+    from boundary_ray.verifiers.visual import ANSWER_TYPES, QUESTION_TYPES
 
     choices = record.get("choices")
     if choices is not None and (

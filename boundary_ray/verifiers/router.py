@@ -1,6 +1,6 @@
 """``TaskVerifier``: the pipeline's verifier stage, routing each sample by its problem's task.
 
-Beside the answer verdict it gives each sample its process verdict (``process_verifier.py``):
+Beside the answer verdict it gives each sample its process verdict (``process/verifier.py``):
 ``n/a`` unless the problem's ``meta`` holds a gold dependency graph (synthetic problems).
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from boundary_ray.schema import task_of
 from boundary_ray.verifiers.base import Verdict, Verifier
-from boundary_ray.verifiers.process_verifier import process_row
+from boundary_ray.verifiers.process.verifier import process_row
 
 
 class TaskVerifier(Verifier):
@@ -56,15 +56,15 @@ class TaskVerifier(Verifier):
     def _verifier(self, task: str) -> Verifier:
         if task not in self.verifiers:
             if task == "math":
-                from boundary_ray.verifiers.math_verifier import MathVerifier
+                from boundary_ray.verifiers.math.verifier import MathVerifier
 
                 self.verifiers[task] = MathVerifier(timeout_s=self.timeouts[task])
             elif task == "visual":
-                from boundary_ray.verifiers.visual_verifier import VisualVerifier
+                from boundary_ray.verifiers.visual import VisualVerifier
 
                 self.verifiers[task] = VisualVerifier(timeout_s=self.timeouts[task])
             else:
-                from boundary_ray.verifiers.code_verifier import CodeVerifier
+                from boundary_ray.verifiers.code.verifier import CodeVerifier
 
                 self.verifiers[task] = CodeVerifier(timeout_s=self.timeouts[task])
         return self.verifiers[task]

@@ -17,9 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from boundary_ray import Lake
-from boundary_ray.analysis import queries_dir
-from boundary_ray.api import query_params
 from boundary_ray.errors import BoundaryError
+from boundary_ray.query import queries_dir, query_params
 
 # Python keyword arguments per query, and the same as the CLI's --param strings
 PARAMS: dict[str, dict[str, Any]] = {

@@ -176,7 +176,7 @@ def test_rows_from_each_format() -> None:
 
 @needs_bwrap
 def test_each_format_passes_its_solution_and_fails_a_wrong_one() -> None:
-    from boundary_ray.verifiers.code_verifier import CodeVerifier
+    from boundary_ray.verifiers.code.verifier import CodeVerifier
 
     verifier = CodeVerifier(timeout_s=10.0)
     for row in code_rows_from_records(RECORDS, "codes.jsonl"):

@@ -14,10 +14,10 @@ import pyarrow as pa
 import pytest
 from conftest import png_size, spec_rows, svg_size
 
-from boundary_ray.analysis import run_query
 from boundary_ray.charts import CHART_NAMES, build_chart, draw, render_chart, theme
 from boundary_ray.charts.export import save
 from boundary_ray.errors import BoundaryError
+from boundary_ray.query import run_query
 
 MAX_WIDTH = 7 * 72  # no chart is wider than a full page (7 in at 1 px = 1 pt)
 SINGLE_COLUMN = 3.5 * 72 * 1.4  # and the small-multiple ones stay near one column

@@ -7,9 +7,9 @@ import json
 import subprocess
 from pathlib import Path
 
-from boundary_ray.analysis import run_query
 from boundary_ray.charts import build_chart
 from boundary_ray.charts.paper_tables import algorithm_table, steps_table
+from boundary_ray.query import run_query
 
 
 def test_table_3_is_the_query_in_percent(full_lake: str) -> None:

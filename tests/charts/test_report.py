@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from conftest import CORRECT, make_single_model_lake, png_size, svg_size
 
-from boundary_ray.analysis import run_query
 from boundary_ray.charts import CHART_NAMES
 from boundary_ray.charts.report import REPORT_BOOTSTRAP, _gap_table, write_report
-from boundary_ray.formatting import format_table
 from boundary_ray.lake import write_rows
+from boundary_ray.query import QuerySession, run_query
+from boundary_ray.query.formatting import format_table
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,8 @@ def test_gap_falls_back_to_instruct_when_no_model_is_rl(tmp_path: Path) -> None:
             for s in range(8)
         ],
     )
-    table, role = _gap_table(lake)
+    with QuerySession(lake) as session:
+        table, role = _gap_table(session)
     assert role == "instruct"
     assert table.column("rl_model").to_pylist() == ["instruct-model"]
 

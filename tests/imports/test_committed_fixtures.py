@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, assert_pass_at_k_is_the_truths, do_import, samples, truth
+from import_helpers import FIXTURES, assert_pass_at_k_is_the_truths, do_import, samples, truth
 
 LM_EVAL = FIXTURES / "lm_eval"
 

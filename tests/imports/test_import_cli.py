@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import FIXTURES, assert_pass_at_k_is_the_truths, lake_state, samples, truth
+from import_helpers import FIXTURES, assert_pass_at_k_is_the_truths, lake_state, samples, truth
 
 from boundary_ray import Lake
 from boundary_ray.lake.runs import read_manifests

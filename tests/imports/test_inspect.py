@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import assert_pass_at_k_is_the_truths, disagreements, do_import, samples
+from import_helpers import assert_pass_at_k_is_the_truths, disagreements, do_import, samples
 
 pytest.importorskip("inspect_ai", reason="the inspect format needs the [import] extra")
 
@@ -85,3 +85,18 @@ def test_a_file_that_is_not_a_log_is_one_line(tmp_path: Path, logs: dict) -> Non
     with pytest.raises(BoundaryError, match=r"x.eval: not an Inspect log"):
         do_import(tmp_path / "lake", "inspect", [bad], "m", "arith", logs["source"])
     assert not (tmp_path / "lake").exists()
+
+
+def test_a_json_log_reads_as_the_eval_log(tmp_path: Path, logs: dict) -> None:
+    """The same log in Inspect's .json format (written by its own write_eval_log)."""
+    from inspect_ai.log import write_eval_log
+
+    as_json = tmp_path / "log.json"
+    write_eval_log(read_eval_log(str(logs["first"])), str(as_json), format="json")
+    one = do_import(tmp_path / "a", "inspect", [logs["first"]], "m", "arith", logs["source"])
+    two = do_import(tmp_path / "b", "inspect", [as_json], "m", "arith", logs["source"])
+    assert one["samples"] == two["samples"] > 0
+    keep = ("problem_id", "sample_idx", "response", "correct", "source_verdict")
+    assert [{k: r[k] for k in keep} for r in samples(tmp_path / "a", "m")] == [
+        {k: r[k] for k in keep} for r in samples(tmp_path / "b", "m")
+    ]

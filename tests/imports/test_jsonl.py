@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import assert_pass_at_k_is_the_truths, disagreements, do_import, samples
+from import_helpers import assert_pass_at_k_is_the_truths, disagreements, do_import, samples
 
 from boundary_ray.errors import BoundaryError
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import (
+from import_helpers import (
     FIXTURES,
     assert_pass_at_k_is_the_truths,
     disagreements,

@@ -54,7 +54,7 @@ RUNNER = textwrap.dedent(
                                                   "b": {"samples": 7, "correct": 3}}}
         return call
 
-    for module, fn in (("boundary_ray.pipeline", "run_spec_file"),
+    for module, fn in (("boundary_ray.run.pipeline", "run_spec_file"),
                        ("boundary_ray.scoring", "score_spec_file")):
         stub = types.ModuleType(module)
         setattr(stub, fn, library(fn))

@@ -15,14 +15,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from boundary_ray.analysis import list_queries, run_query
-from boundary_ray.api import run_sql
 from boundary_ray.cli import main
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.compact import compact_lake
 from boundary_ray.lake.locks import consistent_read, generation, swapping
 from boundary_ray.lake.reader import list_files, read_table
 from boundary_ray.lake.writer import write_rows
+from boundary_ray.query import list_queries, run_query, run_sql
 
 MODELS = {"base": ("base", 8), "rl": ("rl", 4)}
 BENCHMARKS = ("gsm8k", "2024")

@@ -11,16 +11,19 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 
-from boundary_ray import analysis, schema
-from boundary_ray.analysis import list_queries, queries_dir, run_query
+from boundary_ray import schema
 from boundary_ray.cli import main
 from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.location import LakeLocation
 from boundary_ray.lake.runs import read_manifests
 from boundary_ray.lake.upgrade import upgrade_lake
 from boundary_ray.lake.writer import write_rows
+from boundary_ray.query import list_queries, queries_dir, run_query
+from boundary_ray.query.views import VIEW_NAME_RE
 
 NEW_IN_V2 = ("cum_logprob", "answer_rule", "verdict_reason")
 # per problem: samples graded correct out of 4
@@ -114,9 +117,10 @@ def test_every_query_answers_on_an_old_lake(v1_lake: Path, monkeypatch) -> None:
     assert local["solvable"].column("problem_id").to_pylist() == ["p0", "p2"]
     health = local["answer_health"].to_pylist()[0]
     assert health["truncation_rate"] == pytest.approx(3 / 12)
-    monkeypatch.setattr(analysis, "is_local", lambda lake: False)  # the pyarrow (s3://) path
+    root = str(v1_lake.resolve())  # read through pyarrow.dataset, as an s3:// lake is
+    uri_lake = LakeLocation(root, pafs.LocalFileSystem(), root, local=False)
     for name, expected in local.items():
-        assert run_query(name, str(v1_lake)).to_pylist() == expected.to_pylist(), name
+        assert run_query(name, uri_lake).to_pylist() == expected.to_pylist(), name
 
 
 def test_views_sql_alone_reads_an_old_lake(v1_lake: Path) -> None:
@@ -144,7 +148,7 @@ def test_views_declare_every_column_of_schema_py(tmp_path: Path) -> None:
     that queries read another way, such as the outcomes cache, have no view there)."""
     lake = tmp_path / "lake"
     views = (queries_dir() / "views.sql").read_text()
-    tables = [t for t in schema.TABLES if t in analysis.VIEW_NAME_RE.findall(views)]
+    tables = [t for t in schema.TABLES if t in VIEW_NAME_RE.findall(views)]
     assert {"problems", "models", "samples", "scores"} <= set(tables)
     for table in tables:
         parts = [f"{c}=x" for c in schema.PARTITIONS[table]]

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from boundary_ray.cli import main
-from boundary_ray.lake.manifest import RunManifest, process_identity, utc_stamp
+from boundary_ray.common.clock import utc_stamp
+from boundary_ray.lake.host import process_identity
+from boundary_ray.lake.manifest import RunManifest
 from boundary_ray.lake.runs import list_runs, read_manifests, run_state, summed_counts
 from boundary_ray.schema import LAKE_SCHEMA_VERSION
 from boundary_ray.spec import spec_from_dict

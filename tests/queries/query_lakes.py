@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow.fs as pafs
 
 from boundary_ray.lake import write_rows
+from boundary_ray.lake.location import LakeLocation
 
 BENCHMARKS = ("gsm8k", "2024")  # "2024" must stay a string partition value
 MODELS = {
@@ -136,3 +140,10 @@ def write_realistic_lake(lake: str, seed: int = 0) -> None:
     write_rows(lake, "models", models)
     write_rows(lake, "samples", samples)
     write_rows(lake, "scores", scores)
+
+
+def through_pyarrow(lake: str | Path) -> LakeLocation:
+    """``lake`` opened as an object-store lake is (read through ``pyarrow.dataset``, never by
+    DuckDB's own globs): the path an ``s3://`` lake takes, on a local folder."""
+    root = str(Path(lake).resolve())
+    return LakeLocation(root, pafs.LocalFileSystem(), root, local=False)

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from boundary_ray.analysis import query_schema, run_query
 from boundary_ray.benchmarks.synthetic import load_synthetic
 from boundary_ray.lake import write_rows
+from boundary_ray.query import query_schema, run_query
 from boundary_ray.spec import BenchmarkSpec
 
 COLUMNS = ["model", "benchmark", "ops", "k", "pass_at_k", "problems", "max_k", "boundary_ops"]

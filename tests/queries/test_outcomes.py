@@ -9,10 +9,9 @@ import pyarrow as pa
 import pytest
 from query_lakes import sample_rows, write_realistic_lake
 
-from boundary_ray import outcomes
-from boundary_ray.analysis import run_query
 from boundary_ray.lake import write_rows
 from boundary_ray.lake.reader import list_files
+from boundary_ray.query import outcomes, run_query
 
 # every query that reads problem_outcomes, with parameters that exercise the notions
 AGGREGATES = [

@@ -12,12 +12,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from boundary_ray import labelling, schema
-from boundary_ray.analysis import run_query
+from boundary_ray import schema
 from boundary_ray.benchmarks.synthetic import load_synthetic
 from boundary_ray.cli import main
 from boundary_ray.lake import write_rows
-from boundary_ray.lake.process import verify_process_lake
+from boundary_ray.query import run_query
+from boundary_ray.review import labelling
+from boundary_ray.run.process_job import verify_process_lake
 from boundary_ray.spec import BenchmarkSpec
 
 N = 8

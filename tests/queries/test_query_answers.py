@@ -9,9 +9,9 @@ import re
 import pytest
 from query_lakes import sample_rows
 
-from boundary_ray.analysis import list_queries, queries_dir, run_query
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake import write_rows
+from boundary_ray.query import list_queries, queries_dir, run_query
 from boundary_ray.verifiers.answer_extraction import EXPLICIT_RULES, RULES
 
 READS_OUTCOMES = re.compile(r"\b(?:from|join)\s+problem_outcomes\b")  # as analysis.py decides

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from boundary_ray.analysis import run_query
 from boundary_ray.errors import BoundaryError
-from boundary_ray.formatting import format_table
+from boundary_ray.query import run_query
+from boundary_ray.query.formatting import format_table
 
 
 def boundary(*args: str) -> subprocess.CompletedProcess:

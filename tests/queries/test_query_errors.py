@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from query_lakes import sample_rows
+from query_lakes import sample_rows, through_pyarrow
 
-from boundary_ray import analysis
-from boundary_ray.analysis import list_queries, run_query
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake import write_rows
+from boundary_ray.query import list_queries, queries_dir, run_query
 
 
 @pytest.fixture
@@ -108,7 +107,7 @@ def test_corrupt_parquet_file(samples_only_lake):
 def test_queries_folder_override(samples_only_lake, tmp_path, monkeypatch):
     folder = tmp_path / "myqueries"
     folder.mkdir()
-    (folder / "views.sql").write_text((analysis.queries_dir() / "views.sql").read_text())
+    (folder / "views.sql").write_text((queries_dir() / "views.sql").read_text())
     (folder / "count_samples.sql").write_text("select count(*) as samples from samples")
     monkeypatch.setenv("BOUNDARY_RAY_QUERIES", str(folder))
     assert list_queries() == ["count_samples"]
@@ -121,18 +120,17 @@ def test_queries_folder_override(samples_only_lake, tmp_path, monkeypatch):
 def test_uri_lake_reads_like_a_local_one(realistic_lake, monkeypatch):
     """A lake DuckDB cannot glob (s3://...) goes through pyarrow.dataset: same results."""
     local = {name: run_query(name, realistic_lake) for name in list_queries()}
-    monkeypatch.setattr(analysis, "is_local", lambda lake: False)
     for name, expected in local.items():
-        got = run_query(name, realistic_lake)
+        got = run_query(name, through_pyarrow(realistic_lake))
         assert got.schema == expected.schema, name
         assert sorted(map(repr, _rounded(got))) == sorted(map(repr, _rounded(expected))), name
 
 
 def test_uri_lake_missing_tables_and_file_uri(samples_only_lake, monkeypatch):
     assert run_query("pass_at_k", "file://" + samples_only_lake).num_rows == 2
-    monkeypatch.setattr(analysis, "is_local", lambda lake: False)
-    assert run_query("coverage", samples_only_lake).num_rows == 0
-    assert run_query("hardest_solved", samples_only_lake, {"max_rate": "0.9"}).num_rows == 1
+    uri_lake = through_pyarrow(samples_only_lake)
+    assert run_query("coverage", uri_lake).num_rows == 0
+    assert run_query("hardest_solved", uri_lake, {"max_rate": "0.9"}).num_rows == 1
 
 
 def _rounded(table) -> list[dict]:
@@ -145,7 +143,6 @@ def _rounded(table) -> list[dict]:
 def test_uri_lake_with_a_corrupt_file(samples_only_lake, monkeypatch):
     folder = Path(samples_only_lake) / "samples" / "model=m" / "benchmark=b"
     (folder / "part-broken.parquet").write_bytes(b"PAR1 this is not parquet")
-    monkeypatch.setattr(analysis, "is_local", lambda lake: False)
     with pytest.raises(BoundaryError, match=r"lake .*lake") as err:
-        run_query("pass_at_k", samples_only_lake)
+        run_query("pass_at_k", through_pyarrow(samples_only_lake))
     assert "\n" not in str(err.value)

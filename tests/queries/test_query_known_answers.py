@@ -8,8 +8,8 @@ import json
 import pytest
 from query_lakes import sample_rows
 
-from boundary_ray.analysis import run_query
 from boundary_ray.lake import write_rows
+from boundary_ray.query import run_query
 
 
 def solved_matrix(solved: list[bool], n: int) -> list[list[bool]]:

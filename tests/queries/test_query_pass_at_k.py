@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from query_lakes import sample_rows
 
-from boundary_ray.analysis import run_query
 from boundary_ray.lake import write_rows
+from boundary_ray.query import run_query
 
 
 def reference_pass_at_k(n: int, c: int, k: int) -> Fraction:

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from boundary_ray import schema
-from boundary_ray.analysis import list_queries, queries_dir, query_schema, run_query
+from boundary_ray.query import list_queries, queries_dir, query_schema, run_query
 
 # parameters that make a query exercise all of its output columns
 EXERCISE = {

@@ -17,8 +17,8 @@ from series_reference import (
 
 from boundary_ray import Lake
 from boundary_ray.lake.reader import read_table
-from boundary_ray.pipeline import run_spec_file
-from boundary_ray.run_plan import plan_spec_file
+from boundary_ray.run.pipeline import run_spec_file
+from boundary_ray.run.plan import plan_spec_file
 
 pytestmark = pytest.mark.engine
 

@@ -12,8 +12,8 @@ from series_reference import (
     write_series_lake,
 )
 
-from boundary_ray.analysis import run_query
 from boundary_ray.lake import write_rows
+from boundary_ray.query import run_query
 
 
 @pytest.fixture(scope="module")

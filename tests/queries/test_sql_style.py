@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from boundary_ray.analysis import VIEW_NAME_RE, queries_dir
+from boundary_ray.query import queries_dir
+from boundary_ray.query.views import VIEW_NAME_RE
 
 ROOT = Path(__file__).resolve().parents[2]
 CTE_RE = re.compile(r"^(\w+) as \(", re.MULTILINE)

@@ -124,7 +124,7 @@ def test_verify_and_write_starts_the_math_child_before_the_first_batch(tmp_path:
     """A math run's CPU stage starts math-verify's child while the engine loads (so the first
     sampled batch, and the cores the engine samples on, do not pay its imports), and its first
     batch uses that child; a code-only run starts none."""
-    from boundary_ray.pipeline import VerifyAndWrite
+    from boundary_ray.run.pipeline import VerifyAndWrite
 
     math_stage = VerifyAndWrite(str(tmp_path / "m"), 5.0, 10.0, tasks=["math"])
     started = math_stage.verifier.verifiers["math"].child_pid()
@@ -143,7 +143,7 @@ def test_verify_and_write_stores_what_the_verifier_and_the_writer_would_apart(
 ) -> None:
     """The pipeline's one CPU stage (verifier, then writer, in one actor) stores the same rows
     and returns the same summary as the two stages did."""
-    from boundary_ray.pipeline import VerifyAndWrite
+    from boundary_ray.run.pipeline import VerifyAndWrite
 
     sampled = FakeSampler("fake:canned?accuracy=0.5&tokens=8&length=0.2", SAMPLING)(requests(3, 4))
     apart, fused = str(tmp_path / "apart"), str(tmp_path / "fused")

@@ -129,9 +129,9 @@ def test_code_lines_go_to_the_code_verifier(tmp_path: Path, monkeypatch) -> None
             ok = json.loads(row["tests"])["entry_point"] in row["response"]
             return Verdict("correct" if ok else "wrong", reason=None if ok else "failed")
 
-    fake = types.ModuleType("boundary_ray.verifiers.code_verifier")
+    fake = types.ModuleType("boundary_ray.verifiers.code.verifier")
     fake.CodeVerifier = FakeCodeVerifier
-    monkeypatch.setitem(sys.modules, "boundary_ray.verifiers.code_verifier", fake)
+    monkeypatch.setitem(sys.modules, "boundary_ray.verifiers.code.verifier", fake)
     tests = {"kind": "functional", "prompt": "", "entry_point": "add", "test": "def check(c): pass"}
     path = _write(
         tmp_path / "code.jsonl",

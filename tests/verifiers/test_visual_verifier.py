@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from boundary_ray.verifiers.visual_verifier import VisualVerifier, to_list, to_number
+from boundary_ray.verifiers.visual import VisualVerifier, to_list, to_number
 from tests.verifiers.visual_cases import HOSTILE, LABELLED, all_cases
 
 FIELDS = ("response", "answer", "question_type", "answer_type", "choices", "precision", "unit")

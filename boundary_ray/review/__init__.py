@@ -1,0 +1,1 @@
+"""Reading samples as a researcher: labels (``boundary label``) and, next, the browser view."""
