@@ -34,75 +34,43 @@ with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
 selected_outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where getvariable('benchmark') is null
-        or problem_outcomes.benchmark = getvariable('benchmark')
+    select * from problem_outcomes
+    where allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
--- one row per model, from its latest run (views.sql); tags is a JSON object
-model_tags as (
-    select
-        latest_models.model,
-        latest_models.role,
-        try_cast(json_extract_string(latest_models.tags, '$.step') as bigint) as step,
-        json_extract_string(latest_models.tags, '$.family') as family,
-        coalesce(
-            json_extract_string(latest_models.tags, '$.algorithm'),
-            json_extract_string(latest_models.tags, '$.series'),
-            latest_models.model
-        ) as algorithm
-    from latest_models
-),
-
--- the one model that stands for each algorithm
+-- the one model that stands for each algorithm (model_tags in views.sql: one row per model,
+-- from its latest run, with its tags)
 compared_models as (
     select
         ranked.model,
         ranked.algorithm,
-        ranked.step,
-        ranked.family
+        ranked.step
     from (
         select
-            model_tags.*,
+            model_tags.model,
+            model_tags.algorithm,
+            model_tags.step,
             row_number() over (
                 partition by model_tags.algorithm
                 order by model_tags.step desc nulls last, model_tags.model
             ) as rank
         from model_tags
         where model_tags.role = coalesce(getvariable('rl_role'), 'rl')
-            and (getvariable('step') is null or model_tags.step = getvariable('step'))
+            and allows(getvariable('step'), model_tags.step)
     ) as ranked
     where ranked.rank = 1
 ),
 
-base_models as (
-    select
-        model_tags.model,
-        model_tags.family
-    from model_tags
-    where model_tags.role = coalesce(getvariable('base_role'), 'base')
-),
-
+-- each with every base model of its family (family_bases in views.sql)
 model_pairs as (
     select
         compared_models.model,
         compared_models.algorithm,
         compared_models.step,
-        base_models.model as base_model
+        family_bases.base_model
     from compared_models
-    inner join base_models
-        on base_models.model <> compared_models.model
-        and (
-            compared_models.family is null
-            or base_models.family is null
-            or base_models.family = compared_models.family
-        )
+    inner join family_bases(coalesce(getvariable('base_role'), 'base')) as family_bases
+        on family_bases.model = compared_models.model
 ),
 
 -- one row per problem both models attempted
@@ -141,21 +109,16 @@ largest_k as (
 ),
 
 -- pass@k by the unbiased estimator of Chen et al. 2021 (pass_at_k_estimate in views.sql); at
--- k = 1 it is c / n. Null where a problem has fewer than k samples.
+-- k = 1 it is c / n. Null where a problem has fewer than k samples (pass_at_k_or_null).
 per_problem_pass as (
     select
         paired_problems.*,
         largest_k.k,
         paired_problems.c / paired_problems.n as pass_at_1,
-        case
-            when paired_problems.n >= largest_k.k
-                then pass_at_k_estimate(paired_problems.n, paired_problems.c, largest_k.k)
-        end as pass_at_k,
+        pass_at_k_or_null(paired_problems.n, paired_problems.c, largest_k.k) as pass_at_k,
         paired_problems.base_c / paired_problems.base_n as base_pass_at_1,
-        case
-            when paired_problems.base_n >= largest_k.k
-                then pass_at_k_estimate(paired_problems.base_n, paired_problems.base_c, largest_k.k)
-        end as base_pass_at_k,
+        pass_at_k_or_null(paired_problems.base_n, paired_problems.base_c, largest_k.k)
+            as base_pass_at_k,
         row_number() over (
             partition by paired_problems.benchmark, paired_problems.base_model, paired_problems.model
             order by paired_problems.problem_id
@@ -177,26 +140,15 @@ point_estimate as (
         count(*) as problems,
         avg(per_problem_pass.pass_at_1) as pass_at_1,
         -- a mean over every problem or none: null when some problem lacks k samples
-        case
-            when count(per_problem_pass.pass_at_k) = count(*) then avg(per_problem_pass.pass_at_k)
-        end as pass_at_k,
+        mean_over_all(per_problem_pass.pass_at_k) as pass_at_k,
         avg(per_problem_pass.base_pass_at_1) as base_pass_at_1,
-        case
-            when count(per_problem_pass.base_pass_at_k) = count(*)
-                then avg(per_problem_pass.base_pass_at_k)
-        end as base_pass_at_k
+        mean_over_all(per_problem_pass.base_pass_at_k) as base_pass_at_k
     from per_problem_pass
     group by all
 ),
 
--- the paired bootstrap, only when `ci` is set (see the header)
-resamples as (
-    select resample.b
-    from range(
-        case when getvariable('ci') is null then 0 else coalesce(getvariable('bootstrap'), 1000) end
-    ) as resample(b)
-),
-
+-- the paired bootstrap, only when `ci` is set (see the header; bootstrap_resamples in
+-- views.sql)
 draws as (
     select
         point_estimate.benchmark,
@@ -206,7 +158,7 @@ draws as (
         resamples.b,
         unnest(range(point_estimate.problems)) as j
     from point_estimate
-    cross join resamples
+    cross join bootstrap_resamples(getvariable('ci'), getvariable('bootstrap')) as resamples
     where point_estimate.base_pass_at_k is not null
 ),
 
@@ -244,15 +196,15 @@ resample_gaps as (
     group by all
 ),
 
--- the interval holds the central `ci` share of the resample gaps (quantile_cont needs a
--- non-null constant even when `ci` is unset and this CTE is empty, hence the coalesce)
+-- the interval holds the central `ci` share of the resample gaps (interval_low and
+-- interval_high in views.sql)
 intervals as (
     select
         resample_gaps.benchmark,
         resample_gaps.base_model,
         resample_gaps.model,
-        quantile_cont(resample_gaps.gap, (1 - coalesce(getvariable('ci'), 0.95)) / 2) as gap_ci_low,
-        quantile_cont(resample_gaps.gap, 1 - (1 - coalesce(getvariable('ci'), 0.95)) / 2) as gap_ci_high
+        interval_low(resample_gaps.gap, getvariable('ci')) as gap_ci_low,
+        interval_high(resample_gaps.gap, getvariable('ci')) as gap_ci_high
     from resample_gaps
     group by all
 ),

@@ -31,14 +31,9 @@ problem_ops as (
 ),
 
 selected_samples as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        samples.correct
-    from samples
-    where (getvariable('model') is null or samples.model = getvariable('model'))
-        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
+    select * from samples
+    where allows(getvariable('model'), samples.model)
+        and allows(getvariable('benchmark'), samples.benchmark)
 ),
 
 synthetic_problems as (

@@ -20,23 +20,8 @@ with
 -- n = samples drawn for the problem, c = samples graded correct (views.sql); the problem
 -- counts as solved when c > 0
 selected_outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where getvariable('benchmark') is null
-        or problem_outcomes.benchmark = getvariable('benchmark')
-),
-
--- one row per model, from its latest run (views.sql)
-model_roles as (
-    select
-        latest_models.model,
-        latest_models.role
-    from latest_models
+    select * from problem_outcomes
+    where allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
 model_pairs as (
@@ -136,9 +121,10 @@ final as (
         on pair_totals.benchmark = cell_counts.benchmark
         and pair_totals.model_a = cell_counts.model_a
         and pair_totals.model_b = cell_counts.model_b
-    left join model_roles as role_a
+    -- one row per model, from its latest run, with its role (views.sql)
+    left join model_tags as role_a
         on role_a.model = pair_totals.model_a
-    left join model_roles as role_b
+    left join model_tags as role_b
         on role_b.model = pair_totals.model_b
     order by
         pair_totals.benchmark,

@@ -21,33 +21,19 @@ with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
 selected_outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where getvariable('benchmark') is null
-        or problem_outcomes.benchmark = getvariable('benchmark')
+    select * from problem_outcomes
+    where allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
--- one row per model, from its latest run (views.sql)
-model_roles as (
-    select
-        latest_models.model,
-        latest_models.role,
-        latest_models.tags
-    from latest_models
-),
-
+-- every base model with every RL model (model_tags in views.sql: one row per model, from its
+-- latest run, with its role and tags)
 model_pairs as (
     select
         base.model as base_model,
         rl.model as rl_model,
         rl.tags as rl_tags
-    from model_roles as base
-    inner join model_roles as rl
+    from model_tags as base
+    inner join model_tags as rl
         on base.role = coalesce(getvariable('base_role'), 'base')
         and rl.role = coalesce(getvariable('rl_role'), 'rl')
         and base.model <> rl.model
@@ -94,10 +80,8 @@ per_problem_pass as (
         pass_at_k_estimate(paired_problems.base_n, paired_problems.base_c, largest_k.k)
             as base_pass_at_k,
         paired_problems.rl_c / paired_problems.rl_n as rl_pass_at_1,
-        case
-            when paired_problems.rl_n < largest_k.k then null  -- too few RL samples for this k
-            else pass_at_k_estimate(paired_problems.rl_n, paired_problems.rl_c, largest_k.k)
-        end as rl_pass_at_k
+        -- null when the RL model has too few samples for this k
+        pass_at_k_or_null(paired_problems.rl_n, paired_problems.rl_c, largest_k.k) as rl_pass_at_k
     from paired_problems
     inner join largest_k
         on largest_k.benchmark = paired_problems.benchmark
@@ -115,10 +99,7 @@ per_pair as (
         avg(per_problem_pass.base_pass_at_k) as base_pass_at_k,
         avg(per_problem_pass.rl_pass_at_1) as rl_pass_at_1,
         -- null unless the RL model has k samples on every shared problem
-        case
-            when count(per_problem_pass.rl_pass_at_k) = count(*)
-                then avg(per_problem_pass.rl_pass_at_k)
-        end as rl_pass_at_k
+        mean_over_all(per_problem_pass.rl_pass_at_k) as rl_pass_at_k
     from per_problem_pass
     group by all
 ),

@@ -17,34 +17,16 @@ with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
 selected_outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
-        and (
-            getvariable('benchmark') is null
-            or problem_outcomes.benchmark = getvariable('benchmark')
-        )
+    select * from problem_outcomes
+    where allows(getvariable('model'), problem_outcomes.model)
+        and allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
 -- the responses, for the correct samples of the rarely solved problems
 selected_samples as (
-    select
-        samples.model,
-        samples.benchmark,
-        samples.problem_id,
-        samples.sample_idx,
-        samples.correct,
-        samples.extracted_answer,
-        samples.finish_reason,
-        samples.response
-    from samples
-    where (getvariable('model') is null or samples.model = getvariable('model'))
-        and (getvariable('benchmark') is null or samples.benchmark = getvariable('benchmark'))
+    select * from samples
+    where allows(getvariable('model'), samples.model)
+        and allows(getvariable('benchmark'), samples.benchmark)
 ),
 
 problem_texts as (

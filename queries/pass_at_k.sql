@@ -22,19 +22,9 @@ with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
 selected_outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c,
-        problem_outcomes.guess_only
-    from problem_outcomes
-    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
-        and (
-            getvariable('benchmark') is null
-            or problem_outcomes.benchmark = getvariable('benchmark')
-        )
+    select * from problem_outcomes
+    where allows(getvariable('model'), problem_outcomes.model)
+        and allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
 per_cell as (
@@ -102,13 +92,6 @@ numbered_problems as (
     from selected_outcomes
 ),
 
-resamples as (
-    select resample.b
-    from range(
-        case when getvariable('ci') is null then 0 else coalesce(getvariable('bootstrap'), 1000) end
-    ) as resample(b)
-),
-
 draws as (
     select
         per_cell.model,
@@ -117,7 +100,7 @@ draws as (
         resamples.b,
         unnest(range(per_cell.problems)) as j
     from per_cell
-    cross join resamples
+    cross join bootstrap_resamples(getvariable('ci'), getvariable('bootstrap')) as resamples
 ),
 
 draw_counts as (
@@ -154,15 +137,15 @@ resample_means as (
     group by all
 ),
 
--- the interval holds the central `ci` share of the resample means (quantile_cont needs a
--- non-null constant even when `ci` is unset and this CTE is empty, hence the coalesce)
+-- the interval holds the central `ci` share of the resample means (interval_low and
+-- interval_high in views.sql)
 intervals as (
     select
         resample_means.model,
         resample_means.benchmark,
         resample_means.k,
-        quantile_cont(resample_means.pass_at_k, (1 - coalesce(getvariable('ci'), 0.95)) / 2) as ci_low,
-        quantile_cont(resample_means.pass_at_k, 1 - (1 - coalesce(getvariable('ci'), 0.95)) / 2) as ci_high
+        interval_low(resample_means.pass_at_k, getvariable('ci')) as ci_low,
+        interval_high(resample_means.pass_at_k, getvariable('ci')) as ci_high
     from resample_means
     group by resample_means.model, resample_means.benchmark, resample_means.k
 ),

@@ -16,24 +16,8 @@ with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
 selected_outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where getvariable('benchmark') is null
-        or problem_outcomes.benchmark = getvariable('benchmark')
-),
-
--- one row per model, from its latest run (views.sql)
-model_tags as (
-    select
-        latest_models.model,
-        latest_models.role,
-        json_extract_string(latest_models.tags, '$.family') as family
-    from latest_models
+    select * from problem_outcomes
+    where allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
 per_cell as (
@@ -82,9 +66,10 @@ final as (
         per_k.pass_at_k,
         per_k.problems
     from per_k
+    -- one row per model, from its latest run, with its tags (views.sql)
     left join model_tags
         on model_tags.model = per_k.model
-    where getvariable('role') is null or model_tags.role = getvariable('role')
+    where allows(getvariable('role'), model_tags.role)
     order by per_k.model, per_k.benchmark, per_k.k
 )
 

@@ -16,18 +16,10 @@
 with
 
 selected_scores as (
-    select
-        scores.scorer,
-        scores.model,
-        scores.benchmark,
-        scores.response_tokens,
-        scores.logprob_sum,
-        scores.perplexity,
-        scores.status
-    from scores
-    where (getvariable('scorer') is null or scores.scorer = getvariable('scorer'))
-        and (getvariable('model') is null or scores.model = getvariable('model'))
-        and (getvariable('benchmark') is null or scores.benchmark = getvariable('benchmark'))
+    select * from scores
+    where allows(getvariable('scorer'), scores.scorer)
+        and allows(getvariable('model'), scores.model)
+        and allows(getvariable('benchmark'), scores.benchmark)
 ),
 
 final as (

@@ -43,37 +43,20 @@ synthetic_problems as (
 ),
 
 selected_outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c_answer,
-        problem_outcomes.c_process
-    from problem_outcomes
-    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
-        and (
-            getvariable('benchmark') is null
-            or problem_outcomes.benchmark = getvariable('benchmark')
-        )
+    select * from problem_outcomes
+    where allows(getvariable('model'), problem_outcomes.model)
+        and allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
+-- each model's id_ops and edge_ops tags as lists of ops ranges (ops_ranges in views.sql)
 model_bands as (
     select
         latest_models.model,
-        -- "[1,2]" (a YAML list) and "1-2" both become a comma-separated list of parts
-        string_split(
-            regexp_replace(json_extract_string(latest_models.tags, '$.id_ops'), '[\[\] ]', '', 'g'),
-            ','
-        ) as id_parts,
-        string_split(
-            regexp_replace(json_extract_string(latest_models.tags, '$.edge_ops'), '[\[\] ]', '', 'g'),
-            ','
-        ) as edge_parts
+        ops_ranges(json_extract_string(latest_models.tags, '$.id_ops')) as id_parts,
+        ops_ranges(json_extract_string(latest_models.tags, '$.edge_ops')) as edge_parts
     from latest_models
 ),
 
--- each part is "a-b" (inclusive) or "a"
 banded as (
     select
         selected_outcomes.*,
@@ -81,20 +64,8 @@ banded as (
         synthetic_problems.template,
         case
             when model_bands.id_parts is null and model_bands.edge_parts is null then 'untagged'
-            when list_bool_or(list_transform(coalesce(model_bands.id_parts, []), lambda part:
-                case
-                    when contains(part, '-') then synthetic_problems.ops between
-                        try_cast(split_part(part, '-', 1) as integer)
-                        and try_cast(split_part(part, '-', 2) as integer)
-                    else synthetic_problems.ops = try_cast(part as integer)
-                end)) then 'ID'
-            when list_bool_or(list_transform(coalesce(model_bands.edge_parts, []), lambda part:
-                case
-                    when contains(part, '-') then synthetic_problems.ops between
-                        try_cast(split_part(part, '-', 1) as integer)
-                        and try_cast(split_part(part, '-', 2) as integer)
-                    else synthetic_problems.ops = try_cast(part as integer)
-                end)) then 'edge'
+            when in_ops_ranges(synthetic_problems.ops, model_bands.id_parts) then 'ID'
+            when in_ops_ranges(synthetic_problems.ops, model_bands.edge_parts) then 'edge'
             else 'OOD'
         end as band
     from selected_outcomes

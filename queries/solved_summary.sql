@@ -16,18 +16,9 @@ with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
 outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
-        and (
-            getvariable('benchmark') is null
-            or problem_outcomes.benchmark = getvariable('benchmark')
-        )
+    select * from problem_outcomes
+    where allows(getvariable('model'), problem_outcomes.model)
+        and allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
 final as (

@@ -25,68 +25,35 @@ with
 
 -- n = samples drawn for the problem, c = samples graded correct (views.sql)
 selected_outcomes as (
-    select
-        problem_outcomes.model,
-        problem_outcomes.benchmark,
-        problem_outcomes.problem_id,
-        problem_outcomes.n,
-        problem_outcomes.c
-    from problem_outcomes
-    where getvariable('benchmark') is null
-        or problem_outcomes.benchmark = getvariable('benchmark')
+    select * from problem_outcomes
+    where allows(getvariable('benchmark'), problem_outcomes.benchmark)
 ),
 
--- one row per model, from its latest run (views.sql); tags is a JSON object
-model_tags as (
-    select
-        latest_models.model,
-        latest_models.role,
-        try_cast(json_extract_string(latest_models.tags, '$.step') as bigint) as step,
-        json_extract_string(latest_models.tags, '$.family') as family,
-        coalesce(
-            json_extract_string(latest_models.tags, '$.series'),
-            json_extract_string(latest_models.tags, '$.algorithm'),
-            latest_models.model
-        ) as series
-    from latest_models
-),
-
+-- the models with a step tag (model_tags in views.sql: one row per model, from its latest
+-- run, with its tags)
 checkpoints as (
     select
         model_tags.model,
         model_tags.role,
         model_tags.step,
-        model_tags.family,
         model_tags.series
     from model_tags
     where model_tags.step is not null
-        and (getvariable('series') is null or model_tags.series = getvariable('series'))
+        and allows(getvariable('series'), model_tags.series)
 ),
 
-base_models as (
-    select
-        model_tags.model,
-        model_tags.family
-    from model_tags
-    where model_tags.role = coalesce(getvariable('base_role'), 'base')
-),
-
--- each checkpoint with each base model of its family (or none: base_model null)
+-- each checkpoint with each base model of its family (family_bases in views.sql), or none:
+-- base_model null
 model_pairs as (
     select
         checkpoints.model,
         checkpoints.role,
         checkpoints.step,
         checkpoints.series,
-        base_models.model as base_model
+        family_bases.base_model
     from checkpoints
-    left join base_models
-        on base_models.model <> checkpoints.model
-        and (
-            checkpoints.family is null
-            or base_models.family is null
-            or base_models.family = checkpoints.family
-        )
+    left join family_bases(coalesce(getvariable('base_role'), 'base')) as family_bases
+        on family_bases.model = checkpoints.model
 ),
 
 -- one row per problem the checkpoint attempted (and its base model too, when it has one)
@@ -129,21 +96,16 @@ largest_k as (
 ),
 
 -- pass@k by the unbiased estimator of Chen et al. 2021 (pass_at_k_estimate in views.sql); at
--- k = 1 it is c / n. Null where a problem has fewer than k samples.
+-- k = 1 it is c / n. Null where a problem has fewer than k samples (pass_at_k_or_null).
 per_problem_pass as (
     select
         paired_problems.*,
         largest_k.k,
         paired_problems.c / paired_problems.n as pass_at_1,
-        case
-            when paired_problems.n >= largest_k.k
-                then pass_at_k_estimate(paired_problems.n, paired_problems.c, largest_k.k)
-        end as pass_at_k,
+        pass_at_k_or_null(paired_problems.n, paired_problems.c, largest_k.k) as pass_at_k,
         paired_problems.base_c / paired_problems.base_n as base_pass_at_1,
-        case
-            when paired_problems.base_n >= largest_k.k
-                then pass_at_k_estimate(paired_problems.base_n, paired_problems.base_c, largest_k.k)
-        end as base_pass_at_k
+        pass_at_k_or_null(paired_problems.base_n, paired_problems.base_c, largest_k.k)
+            as base_pass_at_k
     from paired_problems
     inner join largest_k
         on largest_k.benchmark = paired_problems.benchmark
@@ -162,24 +124,12 @@ final as (
         count(*) as problems,
         avg(per_problem_pass.pass_at_1) as pass_at_1,
         -- a mean over every problem or none: null when some problem lacks k samples
-        case
-            when count(per_problem_pass.pass_at_k) = count(*) then avg(per_problem_pass.pass_at_k)
-        end as pass_at_k,
+        mean_over_all(per_problem_pass.pass_at_k) as pass_at_k,
         per_problem_pass.base_model,
         avg(per_problem_pass.base_pass_at_1) as base_pass_at_1,
-        case
-            when count(per_problem_pass.base_pass_at_k) = count(*)
-                then avg(per_problem_pass.base_pass_at_k)
-        end as base_pass_at_k
+        mean_over_all(per_problem_pass.base_pass_at_k) as base_pass_at_k
     from per_problem_pass
-    group by
-        per_problem_pass.benchmark,
-        per_problem_pass.series,
-        per_problem_pass.step,
-        per_problem_pass.model,
-        per_problem_pass.role,
-        per_problem_pass.k,
-        per_problem_pass.base_model
+    group by all
     order by
         per_problem_pass.benchmark,
         per_problem_pass.series,

@@ -1,6 +1,7 @@
--- views.sql: the four lake tables as views, for every query in this folder, and what several
--- queries build on them: latest_models, problem_outcomes and the pass_at_k_estimate and k_grid
--- macros.
+-- views.sql: the lake tables as views, for every query in this folder, and what several
+-- queries build on them: the views latest_models, model_tags and problem_outcomes, and the
+-- macros allows, pass_at_k_estimate, pass_at_k_or_null, mean_over_all, k_grid, family_bases,
+-- bootstrap_resamples, interval_low, interval_high, ops_ranges and in_ops_ranges.
 --
 -- The lake path is the DuckDB variable `lake`. In the DuckDB CLI:
 --     set variable lake = './lake';
@@ -26,12 +27,13 @@
 -- schema.py and in that relation (tests/lake/test_old_lakes.py checks they agree). DuckDB
 -- still pushes filters on partition columns through the union down to the file globs.
 --
--- latest_models and problem_outcomes read only the table views above them, never the files:
--- they work the same over a lake that `boundary query` reads through pyarrow (s3://...).
--- They apply no parameter: each query filters them (by getvariable('model') say), and DuckDB
--- pushes a filter on a grouping column down to the Parquet scan. Each follows the table it
--- reads, and scores (the table most often without files) comes last: the DuckDB CLI stops
--- reading this file at the first view that fails.
+-- latest_models, model_tags and problem_outcomes read only the table views above them, never
+-- the files: they work the same over a lake that `boundary query` reads through pyarrow
+-- (s3://...). They apply no parameter: each query filters them (by getvariable('model') say,
+-- through the macro allows), and DuckDB pushes a filter on a grouping column down to the
+-- Parquet scan. Each follows the table it reads, and scores (the table most often without
+-- files) comes last: the DuckDB CLI stops reading this file at the first view that fails, so
+-- the macros come before it.
 
 create or replace view problems as
 select
@@ -100,6 +102,30 @@ select
     max(models.run_id) as run_id
 from models
 group by models.model;
+
+-- model_tags: one row per model (latest_models), with the tags the queries read taken out of
+-- its JSON `tags`: family (which base models it is compared with), step (a checkpoint's
+-- training step; null when the tag is absent or not an integer), series (the training run:
+-- the tag series, else algorithm, else the model's name) and algorithm (the tag algorithm,
+-- else series, else the model's name)
+create or replace view model_tags as
+select
+    latest_models.model,
+    latest_models.role,
+    latest_models.tags,
+    json_extract_string(latest_models.tags, '$.family') as family,
+    try_cast(json_extract_string(latest_models.tags, '$.step') as bigint) as step,
+    coalesce(
+        json_extract_string(latest_models.tags, '$.series'),
+        json_extract_string(latest_models.tags, '$.algorithm'),
+        latest_models.model
+    ) as series,
+    coalesce(
+        json_extract_string(latest_models.tags, '$.algorithm'),
+        json_extract_string(latest_models.tags, '$.series'),
+        latest_models.model
+    ) as algorithm
+from latest_models;
 
 create or replace view samples as
 select
@@ -278,6 +304,66 @@ from (
     select cast(max_k as bigint) as k
 ) as candidates
 where candidates.k between 1 and max_k;
+
+-- allows(wanted, value): whether a filter parameter lets `value` through: `wanted` is unset
+-- (null: every value passes) or equals it. Each query filters its import CTEs so:
+--     where allows(getvariable('model'), problem_outcomes.model)
+create or replace macro allows(wanted, value) as wanted is null or value = wanted;
+
+-- pass_at_k_or_null(n, c, k): pass_at_k_estimate(n, c, k) when the problem has at least k
+-- samples, else null (fewer than k samples give no estimate of pass@k)
+create or replace macro pass_at_k_or_null(n, c, k) as
+    case when n >= k then pass_at_k_estimate(n, c, k) end;
+
+-- mean_over_all(x), an aggregate: the mean of x over the group's rows when x is known on every
+-- one of them, else null (a pass@K over every problem or none: null when some problem has no
+-- pass_at_k_or_null)
+create or replace macro mean_over_all(x) as case when count(x) = count(*) then avg(x) end;
+
+-- family_bases(base_role): each model (model_tags) with every other model of role `base_role`
+-- of its family, one row per pair: the two share their `family` tag, or one of them has none
+-- (a model without a family tag pairs with every base model)
+create or replace macro family_bases(base_role) as table
+select
+    model_tags.model,
+    base_tags.model as base_model
+from model_tags
+inner join model_tags as base_tags
+    on base_tags.role = base_role
+    and base_tags.model <> model_tags.model
+    and (
+        model_tags.family is null
+        or base_tags.family is null
+        or base_tags.family = model_tags.family
+    );
+
+-- bootstrap_resamples(ci, bootstrap): the resamples b = 0 .. bootstrap - 1 of a percentile
+-- bootstrap (bootstrap defaults to 1000), one row each; none when `ci` is null (no interval
+-- asked for), so the bootstrap CTEs built on it are empty
+create or replace macro bootstrap_resamples(ci, bootstrap) as table
+select resample.b
+from range(case when ci is null then 0 else coalesce(bootstrap, 1000) end) as resample(b);
+
+-- interval_low(x, ci), interval_high(x, ci), aggregates: the bounds of the central `ci` share
+-- of x over the group (a percentile interval of the resample statistics x). quantile_cont
+-- needs a non-null constant even when `ci` is unset and there are no resamples, hence the
+-- default 0.95.
+create or replace macro interval_low(x, ci) as quantile_cont(x, (1 - coalesce(ci, 0.95)) / 2);
+create or replace macro interval_high(x, ci) as quantile_cont(x, 1 - (1 - coalesce(ci, 0.95)) / 2);
+
+-- ops_ranges(tag): a model's ops tag (id_ops, edge_ops: "3", "1-4", "1,2,5", or a YAML list
+-- such as [1, 2]) as a list of parts, each "a-b" (inclusive) or "a"; null without the tag.
+-- in_ops_ranges(ops, parts): whether ops lies in one of those parts (process_pass_at_k's bands)
+create or replace macro ops_ranges(tag) as
+    string_split(regexp_replace(tag, '[\[\] ]', '', 'g'), ',');
+create or replace macro in_ops_ranges(ops, parts) as
+    list_bool_or(list_transform(coalesce(parts, []), lambda part:
+        case
+            when contains(part, '-') then ops between
+                try_cast(split_part(part, '-', 1) as integer)
+                and try_cast(split_part(part, '-', 2) as integer)
+            else ops = try_cast(part as integer)
+        end));
 
 create or replace view scores as
 select

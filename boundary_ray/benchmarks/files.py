@@ -32,6 +32,7 @@ from boundary_ray.benchmarks.visual import (
     visual_format,
     visual_rows,
 )
+from boundary_ray.common.jsonl import jsonl_objects
 from boundary_ray.common.latex import last_boxed
 from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
@@ -166,7 +167,7 @@ def _read_records(source: str, split: str | None = None) -> list[tuple[int, Reco
     if path.suffix == ".parquet":
         return _parquet_records(path, source)
     with path.open("rb") as handle:
-        return _jsonl_records(handle, source)
+        return list(jsonl_objects(handle, source))
 
 
 def _read_hf(source: str, split: str | None = None) -> list[tuple[int, Record]]:
@@ -198,7 +199,7 @@ def _read_hf(source: str, split: str | None = None) -> list[tuple[int, Record]]:
         ) from None
     if repo_path.endswith(".parquet"):
         return _parquet_records(io.BytesIO(data), source)
-    return _jsonl_records(io.BytesIO(data), source)
+    return list(jsonl_objects(io.BytesIO(data), source))
 
 
 def _read_hf_split(source: str, repo: str, split: str) -> list[tuple[int, Record]]:
@@ -231,26 +232,6 @@ def _parquet_records(where: Any, source: str) -> list[tuple[int, Record]]:
     except Exception as exc:  # noqa: BLE001 - a corrupt file is a user error
         raise BoundaryError(f"{source}: not a readable Parquet file ({exc})") from None
     return [(i + 1, record) for i, record in enumerate(table.to_pylist())]
-
-
-def _jsonl_records(handle: Any, source: str) -> list[tuple[int, Record]]:
-    records = []
-    for number, raw in enumerate(handle, start=1):
-        line = raw.decode("utf-8", errors="replace").strip()
-        if not line:
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BoundaryError(
-                f"{source}:{number}: not valid JSON ({exc.msg} at column {exc.colno})"
-            ) from None
-        if not isinstance(record, dict):
-            raise BoundaryError(
-                f"{source}:{number}: expected a JSON object, got {type(record).__name__}"
-            )
-        records.append((number, record))
-    return records
 
 
 def _field(record: Record, name: str, where: str) -> Any:

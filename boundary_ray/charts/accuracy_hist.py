@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from boundary_ray.charts import colors, data, theme
+from boundary_ray.charts import colors, data, facets, theme
 
 COLUMNS = ("model", "benchmark", "bin_index", "bin", "problems", "fraction")
 WIDTH = 2 * theme.PANEL_WIDTH  # 12 bins of grouped bars need a wider panel than a line chart
@@ -68,11 +68,4 @@ def accuracy_hist_chart(table: pa.Table, models: Sequence[str] | None = None):
         )
         .properties(width=WIDTH, height=theme.PANEL_HEIGHT)
     )
-    benchmarks = sorted(data.distinct(table, "benchmark"))
-    chart = alt.FacetChart(
-        data=data.inline(table),
-        spec=panel,
-        facet=alt.Facet("benchmark:N", title=None, sort=benchmarks),
-        columns=1,
-    )
-    return theme.apply(chart)
+    return facets.by_benchmark(table, panel, columns=1)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from boundary_ray.charts import data, theme
+from boundary_ray.charts import data, facets, theme
 
 COLUMNS = (
     "benchmark",
@@ -32,7 +32,6 @@ def algorithm_comparison_chart(table: pa.Table, models: Sequence[str] | None = N
 
     data.require(table, COLUMNS, "algorithm_comparison")
     algorithms = sorted(data.distinct(table, "algorithm"))
-    benchmarks = sorted(data.distinct(table, "benchmark"))
     x = alt.X("algorithm:N", title=None, sort=algorithms, axis=alt.Axis(labelAngle=0))
     y_title = "pass rate (% solved)"
     bars = (
@@ -93,10 +92,4 @@ def algorithm_comparison_chart(table: pa.Table, models: Sequence[str] | None = N
     panel = alt.layer(bars, rule, labels).properties(
         width={"step": 44 if has_ci else 32}, height=theme.PANEL_HEIGHT + 20
     )
-    chart = alt.FacetChart(
-        data=data.inline(table.select([c for c in table.column_names])),
-        spec=panel,
-        facet=alt.Facet("benchmark:N", title=None, sort=benchmarks),
-        columns=min(theme.COLUMNS, len(benchmarks)),
-    )
-    return theme.apply(chart)
+    return facets.by_benchmark(table, panel)

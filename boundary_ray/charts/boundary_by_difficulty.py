@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from boundary_ray.charts import colors, data, theme
+from boundary_ray.charts import colors, data, facets
 
 COLUMNS = ("model", "benchmark", "ops", "k", "pass_at_k", "max_k")
 SHOWN = "datum.k == 1 || datum.k == datum.max_k"  # the rows drawn: pass@1 and pass@K
@@ -71,12 +71,4 @@ def boundary_by_difficulty_chart(table: pa.Table, models: Sequence[str] | None =
             .mark_rule(strokeWidth=1, strokeDash=[1, 2])
             .encode(x=alt.X("boundary_ops:Q", axis=axis, scale=scale), color=color)
         )
-    panel = alt.layer(*layers).properties(width=theme.PANEL_WIDTH, height=theme.PANEL_HEIGHT)
-    benchmarks = sorted(data.distinct(table, "benchmark"))
-    chart = alt.FacetChart(
-        data=data.inline(table),
-        spec=panel,
-        facet=alt.Facet("benchmark:N", title=None, sort=benchmarks),
-        columns=min(theme.COLUMNS, len(benchmarks)),
-    )
-    return theme.apply(chart)
+    return facets.by_benchmark(table, facets.panel(*layers))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from boundary_ray.charts import colors, data, theme
+from boundary_ray.charts import colors, data, facets
 
 Y_TITLE = "pass@k (% solved)"
 COLUMNS = ("model", "benchmark", "k", "pass_at_k")
@@ -28,6 +28,31 @@ def k_ticks(ks: Sequence[int], most: int = 6) -> list[int]:
     return ks[::step]
 
 
+def k_encoding(table: pa.Table):
+    """The x of a pass@k curve: ``k`` on a log2 axis over the table's ks, ticks at powers of two."""
+    import altair as alt
+
+    ks = [int(k) for k in data.distinct(table, "k")]
+    return alt.X(
+        "k:Q",
+        title="k (samples, log scale)",
+        scale=alt.Scale(type="log", base=2, domain=[min(ks), max(ks)], nice=False),
+        axis=alt.Axis(values=k_ticks(ks), format="d", grid=True),
+    )
+
+
+def pass_at_k_encoding():
+    """The y of a pass@k curve: ``pass_at_k`` as a share of problems, from zero."""
+    import altair as alt
+
+    return alt.Y(
+        "pass_at_k:Q",
+        title=Y_TITLE,
+        scale=alt.Scale(zero=True, nice=True),
+        axis=alt.Axis(format=".0%", tickCount=5),
+    )
+
+
 def pass_at_k_chart(table: pa.Table, models: Sequence[str] | None = None):
     """Figure 2 from a ``pass_at_k`` result; a CI band when ``ci_low``/``ci_high`` are present.
 
@@ -37,19 +62,7 @@ def pass_at_k_chart(table: pa.Table, models: Sequence[str] | None = None):
 
     data.require(table, COLUMNS, "pass_at_k")
     present = data.distinct(table, "model")
-    ks = [int(k) for k in data.distinct(table, "k")]
-    x = alt.X(
-        "k:Q",
-        title="k (samples, log scale)",
-        scale=alt.Scale(type="log", base=2, domain=[min(ks), max(ks)], nice=False),
-        axis=alt.Axis(values=k_ticks(ks), format="d", grid=True),
-    )
-    y = alt.Y(
-        "pass_at_k:Q",
-        title=Y_TITLE,
-        scale=alt.Scale(zero=True, nice=True),
-        axis=alt.Axis(format=".0%", tickCount=5),
-    )
+    x, y = k_encoding(table), pass_at_k_encoding()
     color = colors.color_encoding("model", present, models)
     shape = colors.shape_encoding("model", present, models)
     tooltip = [alt.Tooltip(f"{c}:{t}") for c, t in TOOLTIP if c in table.column_names]
@@ -63,15 +76,7 @@ def pass_at_k_chart(table: pa.Table, models: Sequence[str] | None = None):
         )
     layers.append(base.mark_line().encode(y=y, detail="model:N"))
     layers.append(base.mark_point().encode(y=y, shape=shape, tooltip=tooltip))
-    panel = alt.layer(*layers).properties(width=theme.PANEL_WIDTH, height=theme.PANEL_HEIGHT)
-    benchmarks = sorted(data.distinct(table, "benchmark"))
-    chart = alt.FacetChart(
-        data=data.inline(table),
-        spec=panel,
-        facet=alt.Facet("benchmark:N", title=None, sort=benchmarks),
-        columns=min(theme.COLUMNS, len(benchmarks)),
-    )
-    return theme.apply(chart)
+    return facets.by_benchmark(table, facets.panel(*layers))
 
 
 def has_interval(table: pa.Table) -> bool:

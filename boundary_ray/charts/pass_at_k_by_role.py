@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from boundary_ray.charts import colors, data, theme
-from boundary_ray.charts.pass_at_k import k_ticks
+from boundary_ray.charts import colors, data, facets
+from boundary_ray.charts.pass_at_k import k_encoding, pass_at_k_encoding
 
 COLUMNS = ("model", "role", "benchmark", "k", "pass_at_k")
 ROLES = ("base", "instruct", "rl", "distilled", "unknown")
@@ -26,20 +26,7 @@ def pass_at_k_by_role_chart(table: pa.Table, models: Sequence[str] | None = None
 
     data.require(table, COLUMNS, "pass_at_k_by_role")
     present = data.distinct(table, "model")
-    ks = [int(k) for k in data.distinct(table, "k")]
-    benchmarks = sorted(data.distinct(table, "benchmark"))
-    x = alt.X(
-        "k:Q",
-        title="k (samples, log scale)",
-        scale=alt.Scale(type="log", base=2, domain=[min(ks), max(ks)], nice=False),
-        axis=alt.Axis(values=k_ticks(ks), format="d", grid=True),
-    )
-    y = alt.Y(
-        "pass_at_k:Q",
-        title="pass@k (% solved)",
-        scale=alt.Scale(zero=True, nice=True),
-        axis=alt.Axis(format=".0%", tickCount=5),
-    )
+    x, y = k_encoding(table), pass_at_k_encoding()
     color = colors.color_encoding("model", present, models, title="model")
     present_roles = {role or "unknown" for role in table.column("role").to_pylist()}
     shown = [i for i, role in enumerate(ROLES) if role in present_roles]  # legend: roles present
@@ -73,11 +60,4 @@ def pass_at_k_by_role_chart(table: pa.Table, models: Sequence[str] | None = None
             alt.Tooltip("problems:Q"),
         ],
     )
-    panel = alt.layer(lines, points).properties(width=theme.PANEL_WIDTH, height=theme.PANEL_HEIGHT)
-    chart = alt.FacetChart(
-        data=data.inline(table),
-        spec=panel,
-        facet=alt.Facet("benchmark:N", title=None, sort=benchmarks),
-        columns=min(theme.COLUMNS, len(benchmarks)),
-    )
-    return theme.apply(chart)
+    return facets.by_benchmark(table, facets.panel(lines, points))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from boundary_ray.charts import colors, data, theme
+from boundary_ray.charts import colors, data, facets, theme
 
 COLUMNS = ("benchmark", "series", "step", "model", "k", "pass_at_1", "pass_at_k")
 METRICS = ("pass@K", "pass@1")
@@ -23,7 +23,6 @@ def training_curve_chart(table: pa.Table, models: Sequence[str] | None = None):
 
     data.require(table, COLUMNS, "training_curve")
     series = data.distinct(table, "series")
-    benchmarks = sorted(data.distinct(table, "benchmark"))
     # series are not models: they take the palette in their own (sorted) order
     color = colors.color_encoding("series", series, sorted(series), title="series")
     y = alt.Y(
@@ -90,11 +89,4 @@ def training_curve_chart(table: pa.Table, models: Sequence[str] | None = None):
             )
             .transform_calculate(label="'base ' + datum.base_model + ' pass@' + datum.k")
         )
-    panel = alt.layer(*layers).properties(width=theme.PANEL_WIDTH, height=theme.PANEL_HEIGHT)
-    chart = alt.FacetChart(
-        data=data.inline(table),
-        spec=panel,
-        facet=alt.Facet("benchmark:N", title=None, sort=benchmarks),
-        columns=min(theme.COLUMNS, len(benchmarks)),
-    )
-    return theme.apply(chart)
+    return facets.by_benchmark(table, facets.panel(*layers))

@@ -9,12 +9,12 @@ Matching the problem, numbering across files, verifying and writing are the impo
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from boundary_ray.common.jsonl import jsonl_objects
 from boundary_ray.errors import BoundaryError
 
 # A line longer than this is refused rather than parsed (a response of ~16 M characters is far
@@ -99,8 +99,9 @@ def optional_list(record: dict[str, Any], field: str, length: int, where: str) -
 
 
 def jsonl_lines(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(where, record)`` for each non-blank line of ``path``, ``where`` being ``file:line``;
-    a line that is not a JSON object is a ``BoundaryError`` naming it."""
+    """``(where, record)`` for each non-blank line of ``path``, ``where`` being ``file:line``,
+    through the project's one JSONL reader (``common/jsonl.py``: a line that is not a JSON object
+    is a ``BoundaryError`` naming it); a line past ``MAX_LINE_BYTES`` is refused unparsed."""
     try:
         handle = Path(path).open("rb")  # noqa: SIM115 - closed by the with below
     except FileNotFoundError:
@@ -108,20 +109,12 @@ def jsonl_lines(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
     except OSError as exc:
         raise BoundaryError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            where = f"{path}:{number}"
-            if len(raw) > MAX_LINE_BYTES:
-                raise BoundaryError(f"{where}: line longer than {MAX_LINE_BYTES >> 20} MiB")
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                raise BoundaryError(f"{where}: not UTF-8 text") from None
-            except json.JSONDecodeError as exc:
-                raise BoundaryError(
-                    f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
-                ) from None
-            if not isinstance(record, dict):
-                raise BoundaryError(f"{where}: expected a JSON object, got {type(record).__name__}")
-            yield where, record
+        for number, record in jsonl_objects(_capped(handle, path), path):
+            yield f"{path}:{number}", record
+
+
+def _capped(lines: Iterable[bytes], path: str) -> Iterator[bytes]:
+    for number, raw in enumerate(lines, start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise BoundaryError(f"{path}:{number}: line longer than {MAX_LINE_BYTES >> 20} MiB")
+        yield raw

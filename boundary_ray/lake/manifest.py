@@ -12,14 +12,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
-from boundary_ray.common.clock import utc_stamp
+from boundary_ray.common.clock import COMPACT, utc_now, utc_stamp
 from boundary_ray.lake.host import process_identity
 from boundary_ray.lake.location import open_lake
 from boundary_ray.schema import LAKE_SCHEMA_VERSION
@@ -42,7 +41,7 @@ VERSIONED = (
 
 def new_run_id() -> str:
     """A sortable unique run id: UTC time plus 8 random hex digits."""
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+    return utc_now(COMPACT) + "-" + uuid.uuid4().hex[:8]
 
 
 def package_versions() -> dict[str, str]:

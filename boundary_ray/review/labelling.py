@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from boundary_ray import schema
 from boundary_ray.common.clock import utc_now
+from boundary_ray.common.jsonl import jsonl_objects
 from boundary_ray.errors import BoundaryError
 
 KEY = ("model", "benchmark", "problem_id", "sample_idx")
@@ -65,16 +66,8 @@ def import_labels(lake: str, path: str, who: str | None = None) -> int:
 
 
 def _read_labels(handle: TextIO, path: str, who: str | None) -> Iterator[dict[str, Any]]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
+    for number, record in jsonl_objects(handle, path):
         where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BoundaryError(f"{where}: not valid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise BoundaryError(f"{where}: expected a JSON object")
         label = str(record.get("label") or "").strip().lower()
         if not label:
             continue  # left for later

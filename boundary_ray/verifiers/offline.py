@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from boundary_ray.common.jsonl import BIG_INT, jsonl_objects
 from boundary_ray.errors import BoundaryError
 from boundary_ray.verifiers.base import Verifier
 
@@ -54,19 +55,8 @@ def jsonl_records(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
     name = "<stdin>" if path == "-" else path
     handle = sys.stdin if path == "-" else _open(path)
     try:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{name}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BoundaryError(
-                    f"{where}: not valid JSON ({exc.msg} at column {exc.colno})"
-                ) from None
-            if not isinstance(record, dict):
-                raise BoundaryError(f"{where}: expected a JSON object, got {type(record).__name__}")
-            yield where, record
+        for number, record in jsonl_objects(handle, name):
+            yield f"{name}:{number}", record
     finally:
         if handle is not sys.stdin:
             handle.close()
@@ -80,6 +70,8 @@ def json_object_field(record: dict[str, Any], field: str, where: str) -> dict[st
             value = json.loads(value)
         except json.JSONDecodeError:
             raise BoundaryError(f"{where}: field {field!r} is a string but not JSON") from None
+        except ValueError:
+            raise BoundaryError(f"{where}: field {field!r}: {BIG_INT}") from None
     if not isinstance(value, dict):
         raise BoundaryError(f"{where}: field {field!r} must be a JSON object")
     return value

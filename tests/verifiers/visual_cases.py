@@ -69,7 +69,7 @@ LABELLED: list[dict] = [
     _mv_choice("\\boxed{140°}", "wrong"),
     _mv_choice("The answer is (A).", "wrong"),
     _mv_choice("\\boxed{E}", "wrong"),  # only A-D exist
-    _mv_choice("\\boxed{c}", "wrong"),  # a lowercase c is a length, not a letter
+    _mv_choice("\\boxed{c}", "correct"),  # issue 33: no option's text is c, so c is option C
     _mv_choice("\\boxed{A}", "correct", choices=LENGTHS, gold="6cm"),
     _mv_choice("\\boxed{6 cm}", "correct", choices=LENGTHS, gold="6cm"),
     _mv_choice("\\boxed{6}", "correct", choices=LENGTHS, gold="6cm"),  # the number of '6cm' (A)
@@ -92,7 +92,7 @@ LABELLED: list[dict] = [
     _vision_choice("\\boxed{D}", "correct"),
     _vision_choice("The answer is (D).", "correct"),
     _vision_choice("\\boxed{B}", "wrong"),
-    _vision_choice("\\boxed{d}", "wrong"),
+    _vision_choice("\\boxed{d}", "correct"),  # issue 33: lower-case letters count
     _vision_choice("\\boxed{12}", "correct", gold="C", choices=["8", "10", "12", "14", "16"]),
     _vision_choice("\\boxed{C}", "correct", gold="C", choices=["8", "10", "12", "14", "16"]),
     _vision_choice("\\boxed{C. 12}", "correct", gold="C", choices=["8", "10", "12", "14", "16"]),

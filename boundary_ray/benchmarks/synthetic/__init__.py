@@ -5,7 +5,9 @@ GSM-Infinite style, written from scratch: a random dependency graph of counts
 with the parameters read from the source or the spec (``params.py``). Difficulty ``ops`` is the
 number of arithmetic operations on the path to the asked count. Problem ``(seed, ops, index)``
 is drawn from its own string-seeded RNG, so it does not change with ``per_op``, the other
-difficulties, ``PYTHONHASHSEED`` or the order anything is generated in.
+difficulties, ``PYTHONHASHSEED`` or the order anything is generated in. ``meta.answer_in_question``
+says whether the answer is one of the numbers the question writes ("What is 11 - 7 - 2?"); with
+``answer_in_question=skip`` such problems are left out (the next draw takes the place of each).
 """
 
 from __future__ import annotations
@@ -24,9 +26,13 @@ from boundary_ray.benchmarks.synthetic.render import (
     render_expression,
 )
 from boundary_ray.benchmarks.synthetic.templates import DOMAINS
+from boundary_ray.common.latex import number_values
+from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
 
 __all__ = ["generate_problem", "load_synthetic", "parse_params", "SyntheticParams"]
+
+MAX_DRAWS_PER_PROBLEM = 50  # answer_in_question=skip: draws per problem kept, at most
 
 
 def load_synthetic(bench: BenchmarkSpec) -> list[dict[str, Any]]:
@@ -36,12 +42,31 @@ def load_synthetic(bench: BenchmarkSpec) -> list[dict[str, Any]]:
     width = max(4, len(str(params.per_op - 1)))
     rows = []
     for ops in params.ops:
-        for index in range(params.per_op):
-            row = generate_problem(params, ops, index)
+        for index, row in _drawn(params, ops):
             row["benchmark"] = bench.name
             row["problem_id"] = f"ops{ops}-{index:0{width}d}"
             rows.append(row)
     return rows
+
+
+def _drawn(params: SyntheticParams, ops: int) -> list[tuple[int, dict[str, Any]]]:
+    """``per_op`` problems of difficulty ``ops`` with their draw index: the first ``per_op``
+    draws, or with ``answer_in_question=skip`` the first ``per_op`` whose answer is not in the
+    question (at most ``MAX_DRAWS_PER_PROBLEM`` draws per problem kept)."""
+    if params.answer_in_question == "keep":
+        return [(index, generate_problem(params, ops, index)) for index in range(params.per_op)]
+    kept: list[tuple[int, dict[str, Any]]] = []
+    for index in range(params.per_op * MAX_DRAWS_PER_PROBLEM):
+        row = generate_problem(params, ops, index)
+        if not json.loads(row["meta"])["answer_in_question"]:
+            kept.append((index, row))
+            if len(kept) == params.per_op:
+                return kept
+    raise BoundaryError(
+        f"synthetic:{params.kind}: answer_in_question=skip: only {len(kept)} of "
+        f"{params.per_op} problems with ops={ops} in {params.per_op * MAX_DRAWS_PER_PROBLEM} "
+        "draws have an answer that is not in the question"
+    )
 
 
 def generate_problem(params: SyntheticParams, ops: int, index: int) -> dict[str, Any]:
@@ -72,6 +97,8 @@ def generate_problem(params: SyntheticParams, ops: int, index: int) -> dict[str,
         "target": graph.target.id,
         "steps": [_step(q, story) for q in graph.steps],
         "distractor_steps": [_step(q, story) for q in graph.distractors],
+        # the answer is one of the numbers the question writes: a copy of the question ends in it
+        "answer_in_question": float(graph.target.value) in number_values(story.question),
     }
     return {
         "task": "math",

@@ -2,7 +2,9 @@
 
 ``synthetic:arith?ops=1-6&per_op=20&seed=0&mod=7&distractors=0.5&style=story`` and the same keys
 as YAML under ``options:`` are equivalent; a key given both ways, an unknown key or a bad value is a
-``BoundaryError`` naming the key.
+``BoundaryError`` naming the key. ``answer_in_question=skip`` leaves out the problems whose answer
+already stands in the question as a number (``meta.answer_in_question``), where a response that
+only repeats the question would end in the gold.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from boundary_ray.errors import BoundaryError
 from boundary_ray.spec import BenchmarkSpec
 
 KINDS = ("arith",)
-KEYS = ("ops", "per_op", "seed", "mod", "distractors", "style")
+KEYS = ("ops", "per_op", "seed", "mod", "distractors", "style", "answer_in_question")
 DEFAULTS: dict[str, Any] = {
     "ops": "1-6",
     "per_op": 20,
@@ -22,7 +24,11 @@ DEFAULTS: dict[str, Any] = {
     "mod": None,
     "distractors": 0.5,
     "style": "story",
+    "answer_in_question": "keep",
 }
+# keep: every problem drawn; skip: a problem whose answer stands in its question is left out
+# and the next one drawn in its place (ids keep the draw index, so they may have gaps)
+ANSWER_IN_QUESTION = ("keep", "skip")
 # story: a word problem in one of the templates; equations: the same graph as bare equations
 # over letters ("b = a + 3. What is the value of b?"); expression: one arithmetic expression
 # ("What is 7 + 5 - 3?", no distractors): fewer words, for models too small to read a story
@@ -46,6 +52,7 @@ class SyntheticParams:
     mod: int | None
     distractors: float
     style: str = "story"
+    answer_in_question: str = "keep"
 
 
 def parse_params(bench: BenchmarkSpec) -> SyntheticParams:
@@ -82,6 +89,7 @@ def parse_params(bench: BenchmarkSpec) -> SyntheticParams:
         mod=_mod(*values["mod"]),
         distractors=_float(*values["distractors"], low=0.0, high=MAX_DISTRACTORS),
         style=_style(*values["style"]),
+        answer_in_question=_choice(*values["answer_in_question"], allowed=ANSWER_IN_QUESTION),
     )
     _check_subjects(params, values["distractors"][1])
     if params.style == "expression" and params.distractors:
@@ -113,8 +121,12 @@ def _ops(value: Any, where: str) -> tuple[int, ...]:
 
 
 def _style(value: Any, where: str) -> str:
-    if value not in STYLES:
-        raise BoundaryError(f"{where}: expected one of {', '.join(STYLES)}, got {value!r}")
+    return _choice(value, where, STYLES)
+
+
+def _choice(value: Any, where: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise BoundaryError(f"{where}: expected one of {', '.join(allowed)}, got {value!r}")
     return value
 
 

@@ -1,19 +1,22 @@
 """Test cases held by the host: (inputs, expected output, comparison), and the comparison.
 
-``cases_from_asserts(test, ...)`` reads a functional test's ``check(candidate)`` with ``ast`` on
-the host (never executing it) and returns its cases when every statement is one of:
+``reader.cases_from_asserts(test, ...)`` reads a functional test's ``check(candidate)`` with ``ast`` on
+the host (never executing it; the statement walk is ``reader``'s: variables, prints,
+result variables, loops over literal tables) and returns its cases when every assert is one of:
 
 - ``assert candidate(<literal args>) == <literal>`` (either side; also ``list(...)``,
   ``tuple(...)``, ``sorted(...)``, ``set(...)`` around the call: applied in the candidate's
-  process, e.g. to consume a generator);
+  process, e.g. to consume a generator; ``round(..., n)``: applied on the host);
+- ``assert candidate(...) in <literal>`` / ``not in``;
 - ``assert abs(candidate(...) - <literal>) < <tol>`` (or ``<=``, either order inside);
 - ``assert math.isclose(candidate(...), <literal>[, rel_tol=..., abs_tol=...])``;
 - ``assert candidate(...) is True/False/None``, ``assert candidate(...)``,
   ``assert not candidate(...)``;
-- ``assert True``, a docstring or ``pass`` (no case).
+- ``assert True`` (no case).
 
 Literals are Python literals and arithmetic on numbers (``2.0/3.0``), folded on the host with
-caps. ``matching_asserts`` finds the same shapes with *any* expressions, for recording a
+caps. Comparisons follow Python's arithmetic where the test does arithmetic: a ``bool`` is a
+number for ``abs(... - x) < tol`` and ``math.isclose`` (``abs(True - 1.0) < 1e-6`` holds). ``matching_asserts`` finds the same shapes with *any* expressions, for recording a
 reference run (``drivers.record_driver``). ``Case.matches(got)`` compares a decoded plain
 value with the expected one, on the host.
 """
@@ -39,8 +42,12 @@ COMPARES = (
     "allclose",
     "lcb",
     "poly_root",
+    "in",
+    "not_in",
+    "call",
 )
 WRAPS = ("list", "tuple", "sorted", "set")
+CHILD_WRAPS = (*WRAPS, "discard")  # "discard": the call must return; its value is not sent
 MAX_CASES = 10_000
 MAX_FOLDED = 1 << 20  # longest string or sequence built by folding
 _FOLD_OPS = {
@@ -59,8 +66,11 @@ class Case:
     """One call of the entry point and how its result is judged.
 
     ``tol``: ``abs_lt``/``abs_le``: ``(tol,)``; ``isclose``: ``(rel_tol, abs_tol)``;
-    ``allclose`` (evalplus) and ``poly_root``: ``(atol,)``. ``wrap``: one of ``WRAPS`` applied to the result in
-    the candidate's process before encoding, or ``None``.
+    ``allclose`` (evalplus) and ``poly_root``: ``(atol,)``. ``wrap``: one of ``CHILD_WRAPS``
+    applied to the result in the candidate's process before encoding, or ``None``. ``post``:
+    ``("round", ndigits)`` applied on the host to the decoded result before the comparison
+    (``round(candidate(x), 2) == y``), or ``()``. ``state``: the global ``random`` state a
+    reference run saw just before this call, restored in the candidate's process before it.
     """
 
     args: tuple
@@ -69,13 +79,25 @@ class Case:
     compare: str = "eq"
     tol: tuple = ()
     wrap: str | None = None
+    post: tuple = ()
+    state: tuple | None = None  # random.getstate() to restore before the call (replay)
 
     def matches(self, got: Any) -> bool:
         """Whether ``got`` (a decoded plain value) passes; never raises."""
         try:
+            if self.post:
+                got = _round(got, self.post[1])
             return bool(_MATCHERS[self.compare](got, self.expected, self.tol))
         except (TypeError, ValueError, OverflowError, ZeroDivisionError, RecursionError):
             return False
+
+
+def _round(got: Any, ndigits: int | None) -> Any:
+    """Python's ``round`` on a plain value: numbers (``bool`` included) only; anything else
+    raises ``TypeError``, as ``round`` would in the test."""
+    if type(got) not in (int, float, bool):
+        raise TypeError(f"type {type(got).__name__} doesn't define __round__ method")
+    return round(got) if ndigits is None else round(got, ndigits)
 
 
 def _eq(got: Any, expected: Any, tol: tuple) -> bool:
@@ -87,9 +109,15 @@ def _lcb(got: Any, expected: Any, tol: tuple) -> bool:
     return (list(got) if type(got) is tuple else got) == expected
 
 
+def _arithmetic(value: Any) -> bool:
+    """A value Python's ``-`` and ``math.isclose`` take as a number: ``int``, ``float`` and
+    ``bool`` (``abs(True - 1.0) < 1e-6`` holds in the test, so it holds here)."""
+    return type(value) in (int, float, bool)
+
+
 def _abs(strict: bool):
     def check(got: Any, expected: Any, tol: tuple) -> bool:
-        if not is_number(got):
+        if not _arithmetic(got):
             return False
         gap = abs(got - expected)
         return gap < tol[0] if strict else gap <= tol[0]
@@ -98,7 +126,7 @@ def _abs(strict: bool):
 
 
 def _isclose(got: Any, expected: Any, tol: tuple) -> bool:
-    return is_number(got) and math.isclose(got, expected, rel_tol=tol[0], abs_tol=tol[1])
+    return _arithmetic(got) and math.isclose(got, expected, rel_tol=tol[0], abs_tol=tol[1])
 
 
 def _allclose(got: Any, expected: Any, tol: tuple) -> bool:
@@ -152,6 +180,9 @@ _MATCHERS = {
     "abs_le": _abs(False),
     "isclose": _isclose,
     "allclose": _allclose,
+    "in": lambda got, expected, tol: got in expected,
+    "not_in": lambda got, expected, tol: got not in expected,
+    "call": lambda got, expected, tol: True,  # the call returned; nothing else is checked
 }
 
 
@@ -160,15 +191,19 @@ _MATCHERS = {
 
 @dataclass(frozen=True)
 class AssertShape:
-    """An assert about one call of the candidate: the call, the comparison, the expression of
-    the expected value (``None`` for is/truthy/falsy constants), tolerance expressions, wrap."""
+    """An assert about one call of the candidate: the call (or the name of a variable that
+    holds a call's result: ``reader``), the comparison, the expression of the expected
+    value (``None`` for is/truthy/falsy constants), tolerance expressions, wrap, and ``post``:
+    the ``ndigits`` expression of a ``round(...)`` around the call (``ast.Constant(None)`` for
+    ``round(x)``), or ``None``."""
 
-    call: ast.Call
+    call: ast.Call | ast.Name
     compare: str
     expected: ast.expr | None
     tol: tuple[ast.expr, ...]
     wrap: str | None
     constant: Any = None  # for ``is``: True, False or None
+    post: ast.expr | None = None
 
 
 def check_function(test: str) -> tuple[ast.Module, ast.FunctionDef, str] | None:
@@ -187,121 +222,149 @@ def check_function(test: str) -> tuple[ast.Module, ast.FunctionDef, str] | None:
     return tree, checks[0], checks[0].args.args[0].arg
 
 
-def cases_from_asserts(test: str) -> list[Case] | None:
-    """The cases of a test made only of literal asserts (module docstring), else ``None``."""
-    found = check_function(test)
-    if found is None:
-        return None
-    tree, check, name = found
-    for node in tree.body:  # module level: imports, literal constants (METADATA) and check
-        if node is check or isinstance(node, ast.Import | ast.ImportFrom):
-            continue
-        if isinstance(node, ast.Assign | ast.Expr) and _foldable(node.value):
-            continue
-        return None
-    cases: list[Case] = []
-    for statement in check.body:
-        if isinstance(statement, ast.Pass) or (
-            isinstance(statement, ast.Expr)
-            and (
-                isinstance(statement.value, ast.Constant)
-                or (isinstance(statement.value, ast.Name) and statement.value.id == "print")
-            )
-        ):
-            continue
-        if not isinstance(statement, ast.Assert):
-            return None
-        if isinstance(statement.test, ast.Constant) and statement.test.value is True:
-            continue
-        shape = match_assert(statement.test, name)
-        if shape is None:
-            return None
-        case = _literal_case(shape)
-        if case is None:
-            return None
-        cases.append(case)
-    return cases if 0 < len(cases) <= MAX_CASES else None
+def literal_case(shape: AssertShape, env: dict[str, Any] | None = None) -> Case:
+    """The host-held case of ``shape``, its expressions folded with the variables of ``env``;
+    ``ValueError`` when one is not a literal. A subject that is a variable (a result checked
+    later) gives no arguments: the reader keeps those of its call."""
+    call = shape.call if isinstance(shape.call, ast.Call) else ast.Call(shape.call, [], [])
+    args: list[Any] = []
+    for arg in call.args:
+        if isinstance(arg, ast.Starred):
+            value = fold(arg.value, env=env)
+            if type(value) not in (list, tuple):
+                raise ValueError("starred argument of a non-sequence")
+            args.extend(value)
+        else:
+            args.append(fold(arg, env=env))
+    if any(kw.arg is None for kw in call.keywords):
+        raise ValueError("keyword unpacking")
+    kwargs = {kw.arg: fold(kw.value, env=env) for kw in call.keywords}
+    expected = shape.constant if shape.expected is None else fold(shape.expected, env=env)
+    tol = tuple(fold(node, env=env) for node in shape.tol)
+    post: tuple = ()
+    if shape.post is not None:
+        ndigits = fold(shape.post, env=env)
+        if ndigits is not None and type(ndigits) is not int:
+            raise ValueError("round: ndigits is not an int")
+        post = ("round", ndigits)
+    return Case(tuple(args), kwargs, expected, shape.compare, tol, shape.wrap, post)
 
 
-def _literal_case(shape: AssertShape) -> Case | None:
-    try:
-        args = tuple(fold(arg) for arg in shape.call.args)
-        kwargs = {kw.arg: fold(kw.value) for kw in shape.call.keywords}
-        expected = shape.constant if shape.expected is None else fold(shape.expected)
-        tol = tuple(fold(node) for node in shape.tol)
-    except ValueError:
-        return None
-    if None in kwargs:
-        return None
-    return Case(args, kwargs, expected, shape.compare, tol, shape.wrap)
-
-
-def match_assert(test: ast.expr, name: str) -> AssertShape | None:
+def match_assert(
+    test: ast.expr, name: str, aliases: frozenset[str] = frozenset()
+) -> AssertShape | None:
     """The shape of ``assert <test>`` when it is one of the recognized forms about a call of
-    ``name`` whose other operands do not mention ``name``; else ``None``."""
-    shape = _shape(test, name)
+    ``name`` (or a variable of ``aliases``) whose other operands do not mention ``name``;
+    else ``None``."""
+    shape = _shape(test, name, aliases)
     if shape is None:
         return None
-    others = [shape.expected, *shape.tol, *shape.call.args, *(k.value for k in shape.call.keywords)]
+    call_parts = [] if isinstance(shape.call, ast.Name) else [*shape.call.args]
+    if isinstance(shape.call, ast.Call):
+        call_parts += [k.value for k in shape.call.keywords]
+    others = [shape.expected, shape.post, *shape.tol, *call_parts]
     if any(node is not None and _mentions(node, name) for node in others):
-        return None
-    if any(isinstance(arg, ast.Starred) for arg in shape.call.args):
         return None
     return shape
 
 
-def _shape(test: ast.expr, name: str) -> AssertShape | None:
-    subject = _subject(test, name)
+def _shape(test: ast.expr, name: str, aliases: frozenset[str]) -> AssertShape | None:
+    def subject_of(node: ast.expr) -> tuple | None:
+        return _subject(node, name, aliases)
+
+    subject = subject_of(test)
     if subject is not None:
-        return AssertShape(subject[0], "truthy", None, (), subject[1])
+        return AssertShape(subject[0], "truthy", None, (), subject[1], post=subject[2])
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        subject = _subject(test.operand, name)
-        return None if subject is None else AssertShape(subject[0], "falsy", None, (), subject[1])
+        subject = subject_of(test.operand)
+        if subject is None:
+            return None
+        return AssertShape(subject[0], "falsy", None, (), subject[1], post=subject[2])
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         left, op, right = test.left, test.ops[0], test.comparators[0]
         if isinstance(op, ast.Eq):
             for side, other in ((left, right), (right, left)):
-                subject = _subject(side, name)
+                subject = subject_of(side)
                 if subject is not None:
-                    return AssertShape(subject[0], "eq", other, (), subject[1])
+                    return AssertShape(subject[0], "eq", other, (), subject[1], post=subject[2])
+        if isinstance(op, ast.In | ast.NotIn):
+            subject = subject_of(left)
+            if subject is not None:
+                compare = "in" if isinstance(op, ast.In) else "not_in"
+                return AssertShape(subject[0], compare, right, (), subject[1], post=subject[2])
         if isinstance(op, ast.Is) and isinstance(right, ast.Constant):
-            subject = _subject(left, name)
+            subject = subject_of(left)
             if subject is not None and right.value in (True, False, None):
-                return AssertShape(subject[0], "is", None, (), subject[1], right.value)
+                return AssertShape(
+                    subject[0], "is", None, (), subject[1], right.value, post=subject[2]
+                )
         if isinstance(op, ast.Lt | ast.LtE):
             inner = _abs_difference(left)
             if inner is not None:
                 for side, other in (inner, inner[::-1]):
-                    subject = _subject(side, name)
+                    subject = subject_of(side)
                     if subject is not None and subject[1] is None:
                         compare = "abs_lt" if isinstance(op, ast.Lt) else "abs_le"
-                        return AssertShape(subject[0], compare, other, (right,), None)
+                        return AssertShape(
+                            subject[0], compare, other, (right,), None, post=subject[2]
+                        )
     if isinstance(test, ast.Call) and _is_isclose(test.func) and len(test.args) == 2:
         tol = {kw.arg: kw.value for kw in test.keywords}
         if set(tol) <= {"rel_tol", "abs_tol"}:
             rel = tol.get("rel_tol", ast.Constant(1e-09))
             absolute = tol.get("abs_tol", ast.Constant(0.0))
             for side, other in ((test.args[0], test.args[1]), (test.args[1], test.args[0])):
-                subject = _subject(side, name)
+                subject = subject_of(side)
                 if subject is not None and subject[1] is None:
-                    return AssertShape(subject[0], "isclose", other, (rel, absolute), None)
+                    return AssertShape(
+                        subject[0], "isclose", other, (rel, absolute), None, post=subject[2]
+                    )
     return None
 
 
-def _subject(node: ast.expr, name: str) -> tuple[ast.Call, str | None] | None:
-    """``candidate(...)`` -> (call, None); ``list(candidate(...))`` -> (call, 'list')."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        if node.func.id == name:
-            return node, None
-        if node.func.id in WRAPS and len(node.args) == 1 and not node.keywords:
-            inner = node.args[0]
-            if (
-                isinstance(inner, ast.Call)
-                and isinstance(inner.func, ast.Name)
-                and inner.func.id == name
-            ):
-                return inner, node.func.id
+def _subject(
+    node: ast.expr, name: str, aliases: frozenset[str] = frozenset()
+) -> tuple[ast.Call | ast.Name, str | None, ast.expr | None] | None:
+    """``candidate(...)`` -> (call, None, None); ``list(candidate(...))`` -> (call, 'list',
+    None); ``round(candidate(...), 2)`` -> (call, None, <2>); a variable of ``aliases`` stands
+    for a call."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "round"
+        and 1 <= len(node.args) <= 2
+        and not node.keywords
+    ):
+        inner = _wrapped_subject(node.args[0], name, aliases)
+        if inner is None:
+            return None
+        ndigits = node.args[1] if len(node.args) == 2 else ast.Constant(None)
+        return inner[0], inner[1], ndigits
+    inner = _wrapped_subject(node, name, aliases)
+    return None if inner is None else (inner[0], inner[1], None)
+
+
+def _wrapped_subject(
+    node: ast.expr, name: str, aliases: frozenset[str]
+) -> tuple[ast.Call | ast.Name, str | None] | None:
+    if is_call_of(node, name) or (isinstance(node, ast.Name) and node.id in aliases):
+        return node, None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in WRAPS
+        and len(node.args) == 1
+        and not node.keywords
+    ):
+        inner = node.args[0]
+        if is_call_of(inner, name) or (isinstance(inner, ast.Name) and inner.id in aliases):
+            return inner, node.func.id
     return None
+
+
+def is_call_of(node: ast.AST, name: str) -> bool:
+    """``node`` is a call of the plain name ``name``."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
 
 
 def _abs_difference(node: ast.expr) -> tuple[ast.expr, ast.expr] | None:
@@ -332,40 +395,54 @@ def _mentions(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
-def _foldable(node: ast.expr) -> bool:
+def foldable(node: ast.expr, env: dict[str, Any] | None = None) -> bool:
+    """Whether ``fold`` gives ``node`` a value."""
     try:
-        fold(node)
+        fold(node, env=env)
     except ValueError:
         return False
     return True
 
 
-def fold(node: ast.expr, depth: int = 0) -> Any:
+def fold(node: ast.expr, depth: int = 0, env: dict[str, Any] | None = None) -> Any:
     """The value of a literal expression (with arithmetic on numbers), or ``ValueError``.
-    Nothing is executed: only constants, containers and capped arithmetic."""
+    Nothing is executed: only constants, containers, capped arithmetic, the variables of
+    ``env`` (values already folded) and subscripts of those by a folded index."""
     if depth > 64:
         raise ValueError("nested too deep")
+    if isinstance(node, ast.Name):
+        if env is not None and node.id in env:
+            return env[node.id]
+        raise ValueError(f"not a literal: the name {node.id!r}")
+    if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
+        container, index = fold(node.value, depth + 1, env), fold(node.slice, depth + 1, env)
+        if type(container) not in (list, tuple, dict, str) or type(index) is float:
+            raise ValueError("subscript of a non-container")
+        try:
+            return container[index]
+        except (LookupError, TypeError) as exc:
+            raise ValueError(f"subscript: {exc}") from None
     if isinstance(node, ast.Constant):
         if type(node.value) in (int, float, str, bytes, bool, type(None)):
             return node.value
         raise ValueError("unsupported constant")
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        items = [fold(item, depth + 1) for item in node.elts]
+        items = [fold(item, depth + 1, env) for item in node.elts]
         return {ast.List: list, ast.Tuple: tuple, ast.Set: set}[type(node)](items)
     if isinstance(node, ast.Dict):
         if None in node.keys:
             raise ValueError("dict unpacking")
         return {
-            fold(k, depth + 1): fold(v, depth + 1)
+            fold(k, depth + 1, env): fold(v, depth + 1, env)
             for k, v in zip(node.keys, node.values, strict=True)
         }
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        value = fold(node.operand, depth + 1)
+        value = fold(node.operand, depth + 1, env)
         if not is_number(value):
             raise ValueError("sign of a non-number")
         return -value if isinstance(node.op, ast.USub) else value
     if isinstance(node, ast.BinOp) and type(node.op) in _FOLD_OPS:
-        left, right = fold(node.left, depth + 1), fold(node.right, depth + 1)
+        left, right = fold(node.left, depth + 1, env), fold(node.right, depth + 1, env)
         if isinstance(node.op, ast.Add) and type(left) is type(right) in (str, list, tuple):
             if len(left) + len(right) > MAX_FOLDED:
                 raise ValueError("sequence too long")
@@ -388,7 +465,7 @@ def fold(node: ast.expr, depth: int = 0) -> Any:
         kind = {"set": set, "tuple": tuple, "list": list}[node.func.id]
         if not node.args:
             return kind()
-        inner = fold(node.args[0], depth + 1)
+        inner = fold(node.args[0], depth + 1, env)
         if type(inner) not in (list, tuple, str):
             raise ValueError("conversion of a non-sequence")
         return kind(inner)

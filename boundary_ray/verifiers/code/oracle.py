@@ -12,7 +12,10 @@
    compared with ``tests.compare`` (``eq``, ``lcb``, ``allclose`` with ``tests.atol``);
 3. ``reference``: ``tests.reference`` run once in the sandbox through the test, whose recognized
    asserts record (inputs, the test's expected value, the reference's result); used only when
-   the candidate appears nowhere else in the test and the reference passes every recorded case;
+   the candidate appears nowhere else in the test, no other assert is left (it would check
+   the reference only), the reference changes none of its arguments in place (an expected
+   value could alias them) and it passes every recorded case; a test that seeds ``random``
+   records the state before each call, restored before the candidate's;
 4. ``in_process``: anything else (property checks such as HumanEval's ``find_zero``): the test
    runs inside the candidate's process, a weaker mode (``drivers.in_process_driver``).
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -32,15 +36,19 @@ from boundary_ray.verifiers.code.cases import (
     MAX_CASES,
     WRAPS,
     Case,
-    cases_from_asserts,
     cases_from_io_table,
 )
+from boundary_ray.verifiers.code.drivers import FUNCTIONAL_MODULE as MODULE
 from boundary_ray.verifiers.code.drivers import calls_driver, record_driver, record_test
 from boundary_ray.verifiers.code.plain import PlainDataError, decode
+from boundary_ray.verifiers.code.reader import cases_from_asserts
 
 MODES = ("asserts", "io", "reference", "in_process")
+# what tests.compare may name (the others belong to shapes read from a test's statements)
+IO_COMPARES = tuple(c for c in COMPARES if c not in ("in", "not_in", "call"))
 REFERENCE_WALL_S = 60.0
 MAX_PROBLEMS = 4096  # oracles kept per verifier process
+_SEEDS = re.compile(r"\bseed\s*\(")  # a test that seeds random: replay its state per call
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,12 @@ class Oracles:
         oracle = self._cases(tests)
         if oracle.mode == "in_process":
             return oracle
-        calls = [(case.args, case.kwargs, case.wrap) for case in oracle.cases]
+        calls = [
+            (case.args, case.kwargs, case.wrap)
+            if case.state is None
+            else (case.args, case.kwargs, case.wrap, case.state)
+            for case in oracle.cases
+        ]
         try:
             marshal.dumps(calls)
         except ValueError:
@@ -115,7 +128,7 @@ class Oracles:
     def _from_io(self, tests: dict[str, Any], method: str | None) -> Oracle:
         inputs = tests["inputs"]
         compare = tests.get("compare", "eq")
-        if compare not in COMPARES or not isinstance(inputs, list) or len(inputs) > MAX_CASES:
+        if compare not in IO_COMPARES or not isinstance(inputs, list) or len(inputs) > MAX_CASES:
             return Oracle("in_process", note="tests.inputs/compare: not usable")
         if not all(isinstance(args, list) for args in inputs):
             return Oracle("in_process", note="tests.inputs: not lists of arguments")
@@ -143,7 +156,9 @@ class Oracles:
         driver = calls_driver(tests["entry_point"], method)
         calls = [(tuple(args), {}, None) for args in inputs]
         self.reference_runs += 1
-        result = untrusted_run(tests["reference"], limits=self.limits, driver=driver, data=calls)
+        result = untrusted_run(
+            tests["reference"], limits=self.limits, driver=driver, data=calls, module=MODULE
+        )
         try:
             entries = decode(result.results)
         except PlainDataError as exc:
@@ -153,20 +168,35 @@ class Oracles:
         return [value for _, value in entries]
 
     def _from_reference(self, tests: dict[str, Any], method: str | None) -> Oracle:
-        rewritten = record_test(tests["test"])
+        why: list[str] = []
+        rewritten = record_test(tests["test"], why)
         if rewritten is None:
-            return Oracle("in_process", note="the test uses the candidate's result in other ways")
+            return Oracle("in_process", note=why[0] if why else "the test is not recordable")
         program = f"{tests['reference']}\n\n\n{rewritten}\n"
-        driver = record_driver(tests["entry_point"], method, MAX_CASES)
+        replay = _SEEDS.search(tests["test"]) is not None
+        driver = record_driver(tests["entry_point"], method, MAX_CASES, replay)
         self.reference_runs += 1
-        result = untrusted_run(program, limits=self.limits, driver=driver)
+        result = untrusted_run(program, limits=self.limits, driver=driver, module=MODULE)
+        if result.raised is not None:
+            return Oracle("in_process", note=f"the reference run raised {result.raised}")
         try:
             records = decode(result.results)
         except PlainDataError as exc:
             return Oracle("in_process", note=f"reference run recorded nothing ({exc})")
         cases = []
-        for args, kwargs, expected, tol, (compare, wrap), got in _records(records):
-            case = Case(tuple(args), kwargs, expected, compare, tuple(tol), wrap)
+        for args, kwargs, expected, tol, meta, got, *state in _records(records, replay):
+            compare, wrap = meta[0], meta[1]
+            post = tuple(meta[2]) if len(meta) > 2 and meta[2] is not None else ()
+            case = Case(
+                tuple(args),
+                kwargs,
+                expected,
+                compare,
+                tuple(tol),
+                wrap,
+                post,
+                state[0] if state else None,
+            )
             if not case.matches(got):
                 return Oracle("in_process", note="the reference fails its own test")
             cases.append(case)
@@ -175,21 +205,43 @@ class Oracles:
         return Oracle("reference", tuple(cases), method)
 
 
-def _records(records: Any) -> list[tuple]:
-    """Recorded rows ``[args, kwargs, expected, tol, [compare, wrap], got]``; ``[]`` when any
-    row is malformed."""
+def _records(records: Any, replay: bool = False) -> list[tuple]:
+    """Recorded rows ``[args, kwargs, expected, tol, [compare, wrap, post], got]`` (and the
+    random state, with ``replay``); ``[]`` when any row is malformed."""
     if type(records) is not list:
         return []
     rows = []
     for row in records:
-        if type(row) is not list or len(row) != 6:
+        if type(row) is not list or len(row) != (7 if replay else 6):
             return []
-        args, kwargs, expected, tol, meta, got = row
+        args, kwargs, expected, tol, meta, got = row[:6]
+        if replay and not _is_random_state(row[6]):
+            return []
         if type(args) is not list or type(kwargs) is not dict or type(tol) is not list:
             return []
-        if type(meta) is not list or len(meta) != 2 or meta[0] not in COMPARES:
+        if type(meta) is not list or len(meta) not in (2, 3) or meta[0] not in COMPARES:
             return []
         if meta[1] is not None and meta[1] not in WRAPS:
             return []
-        rows.append((args, kwargs, expected, tol, meta, got))
+        post = meta[2] if len(meta) == 3 else None
+        if post is not None and not (
+            type(post) is list
+            and len(post) == 2
+            and post[0] == "round"
+            and (post[1] is None or type(post[1]) is int)
+        ):
+            return []
+        rows.append(tuple(row))
     return rows
+
+
+def _is_random_state(state: Any) -> bool:
+    """``random.getstate()``'s shape: ``(3, (625 ints), None or float)``."""
+    return (
+        type(state) is tuple
+        and len(state) == 3
+        and state[0] == 3
+        and type(state[1]) is tuple
+        and len(state[1]) == 625
+        and all(type(word) is int for word in state[1])
+    )

@@ -2,8 +2,10 @@
 
 LiveCodeBench (``lcb_runner/evaluation/testing_util.py``, ``grade_stdio``) strips the whole
 output, splits it on ``\\n``, strips each line, needs as many lines as expected, and accepts a
-line when it is equal as text or, token by token, equal as ``decimal.Decimal`` values. This
-module does the same with these tightenings:
+line when it is equal as text or when *every* token of both lines converts to
+``decimal.Decimal`` and the two lists are equal: a line that mixes words and numbers
+(``Case #1: 7.0`` for ``Case #1: 7``) is compared as text only. This module does the same with
+these tightenings:
 
 - whitespace is ASCII only (`` \\t\\r\\f\\v``; ``\\n`` splits lines): ``\\u2028``, ``\\x1c`` or
   ``\\x85`` are characters, not separators;
@@ -46,6 +48,8 @@ def _line_match(got: str, expected: str, float_tol: float | None) -> bool:
     expected_tokens = [t for t in _SPLIT.split(expected) if t]
     if len(got_tokens) != len(expected_tokens):
         return False
+    if not all(_NUMERAL.fullmatch(t) for t in got_tokens + expected_tokens):
+        return False  # not a line of numbers: only equal text passes
     return all(
         _token_match(g, e, float_tol) for g, e in zip(got_tokens, expected_tokens, strict=True)
     )

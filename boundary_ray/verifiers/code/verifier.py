@@ -30,6 +30,7 @@ import functools
 import json
 import secrets
 import signal
+import sys
 import warnings
 from collections import Counter
 from typing import Any
@@ -42,13 +43,15 @@ from boundary_ray.sandbox.untrusted_exec import (
     untrusted_run,
 )
 from boundary_ray.verifiers.base import Verdict, Verifier
-from boundary_ray.verifiers.code.drivers import in_process_driver
+from boundary_ray.verifiers.code.cases import Case
+from boundary_ray.verifiers.code.drivers import FUNCTIONAL_MODULE, in_process_driver
 from boundary_ray.verifiers.code.extraction import extract_code
 from boundary_ray.verifiers.code.oracle import Oracle, Oracles
-from boundary_ray.verifiers.code.plain import PlainDataError, decode
+from boundary_ray.verifiers.code.plain import PlainDataError, brief_repr, decode
 from boundary_ray.verifiers.code.stdio import outputs_match
 
 MAX_EXTRACTED_CHARS = 20_000  # what is kept in the lake's extracted_answer
+MAX_RESPONSE_CHARS = 1 << 20  # longer responses are not read (an error): host work stays bounded
 
 __all__ = ["CodeVerifier", "outputs_match"]
 
@@ -78,6 +81,9 @@ class CodeVerifier(Verifier):
         if isinstance(tests, str):
             return Verdict("error", reason=tests)
         functional = tests["kind"] == "functional"
+        response = row.get("response")
+        if isinstance(response, str) and len(response) > MAX_RESPONSE_CHARS:
+            return Verdict("error", reason=f"response over {MAX_RESPONSE_CHARS} characters")
         found = extract_code(
             row.get("response"),
             row.get("finish_reason"),
@@ -95,7 +101,11 @@ class CodeVerifier(Verifier):
         if not functional:
             verdict, reason = self._stdio(found.code, tests)
             return Verdict(verdict, extracted, found.rule, reason)
-        oracle = self.oracles.get(tests)
+        try:
+            oracle = self.oracles.get(tests)
+        except ValueError:  # json.dumps of an int past Python's digit limit
+            limit = sys.get_int_max_str_digits()
+            return Verdict("error", reason=f"tests: an integer with more than {limit} digits")
         self.modes[oracle.mode] += 1
         self.counters[f"mode:{oracle.mode}"] += 1
         program = _after_prompt(tests["prompt"], found.code, found.rule)
@@ -109,7 +119,13 @@ class CodeVerifier(Verifier):
     def _host_judged(
         self, program: str, tests: dict[str, Any], oracle: Oracle
     ) -> tuple[str, str | None]:
-        result = untrusted_run(program, limits=self.limits, driver=oracle.driver, data=oracle.calls)
+        result = untrusted_run(
+            program,
+            limits=self.limits,
+            driver=oracle.driver,
+            data=oracle.calls,
+            module=FUNCTIONAL_MODULE,
+        )
         limit = _limit_verdict(result, self.timeout_s)
         if limit is not None:
             return limit
@@ -127,13 +143,18 @@ class CodeVerifier(Verifier):
             if number > len(entries):
                 return "error", f"case {number}: no result (the program stopped before it)"
             entry = entries[number - 1]
-            if type(entry) is not list or len(entry) != 2 or entry[0] not in ("v", "e", "u"):
+            if type(entry) is not list or len(entry) != 2 or entry[0] not in ("v", "n", "e", "u"):
                 return "error", f"case {number}: malformed result entry"
             kind, value = entry
             if kind == "e":
                 return "error", f"case {number}: {_text(value)}"
             if kind == "u":
                 return "wrong", f"case {number}: result is not plain data ({_text(value)})"
+            if kind == "n" and not _numpy_scalar_allowed(case, value):
+                return "wrong", (
+                    f"case {number}: {case.compare} check failed: a numpy scalar "
+                    f"({_clip(_show(value))}) is not the builtin the test asks for"
+                )
             if not case.matches(value):
                 return "wrong", (
                     f"case {number}: {case.compare} check failed: "
@@ -145,7 +166,7 @@ class CodeVerifier(Verifier):
         token = secrets.token_hex(16)
         source = f"{program}\n\n\n{tests['test']}\n"
         driver = in_process_driver(tests["entry_point"], token)
-        result = untrusted_run(source, limits=self.limits, driver=driver)
+        result = untrusted_run(source, limits=self.limits, driver=driver, module=FUNCTIONAL_MODULE)
         limit = _limit_verdict(result, self.timeout_s)
         if limit is not None:
             return limit
@@ -172,6 +193,17 @@ class CodeVerifier(Verifier):
                     f"case {number}: expected {_clip(case['output'])}, got {_clip(output)}",
                 )
         return "correct", None
+
+
+def _numpy_scalar_allowed(case: Case, value: Any) -> bool:
+    """Where a numpy scalar fails although its value passes: ``is True/False/None``
+    (``np.True_ is True`` is false), and evalplus' check when the values are not equal (it
+    asserts ``type(out) == type(exp)`` before ``np.allclose``)."""
+    if case.compare == "is":
+        return False
+    if case.compare == "allclose":
+        return value == case.expected
+    return True
 
 
 @functools.cache
@@ -243,6 +275,8 @@ def _parse_tests(raw: Any) -> dict[str, Any] | str:
         tests = json.loads(raw) if isinstance(raw, str) else raw
     except json.JSONDecodeError:
         return "tests: not valid JSON"
+    except ValueError:  # an integer past Python's digit limit for str -> int
+        return f"tests: an integer with more than {sys.get_int_max_str_digits()} digits"
     if not isinstance(tests, dict):
         return "tests: not a JSON object"
     kind = tests.get("kind")
@@ -268,11 +302,8 @@ def _is_case(case: Any) -> bool:
 
 
 def _show(value: Any) -> str:
-    """``repr`` for a reason, also for an int past Python's decimal digit limit."""
-    try:
-        return repr(value)
-    except ValueError:
-        return f"<{type(value).__name__} too large to show>"
+    """``repr`` for a reason, bounded (a huge result, an int past the decimal digit limit)."""
+    return brief_repr(value)
 
 
 def _text(value: Any) -> str:

@@ -40,6 +40,8 @@ _TEXT_NAME_RE = re.compile(
 _ARITHMETIC_RE = re.compile(r"^[0-9.,+\-*/()^%]*[0-9][0-9.,+\-*/()^%]*$")
 _FRAC_RE = re.compile(r"\\frac\{([0-9.]+)\}\{([0-9.]+)\}")
 _ARITHMETIC_COMMANDS = re.compile(r"\\(?:times|cdot|div|d?t?frac|sqrt)|[{}\s]")
+# a cheap first look: only digits, operators, braces and \frac (\dfrac, \tfrac) are present
+_ARITHMETIC_TEXT_RE = re.compile(r"^[-+]?[\d.,{}()+\-*/^\s$]*(?:\\[dt]?frac[\d.,{}()+\-*/^\s]*)*$")
 
 
 def canonical(text: str) -> str:
@@ -76,6 +78,18 @@ def fast_compare(gold: str, pred: str) -> bool | None:
     return None  # close but not equal: math-verify's rounding rules decide
 
 
+def far_apart(gold: str, pred: str) -> bool:
+    """Whether both texts are arithmetic over plain numbers (``\\frac{14}{3}``, ``2^{10}``,
+    ``57``) whose values are far apart: a verdict (``wrong``) without math-verify, which would
+    find them different too. Anything else, or values close together, is not decided here."""
+    if not (_ARITHMETIC_TEXT_RE.search(gold) and _ARITHMETIC_TEXT_RE.search(pred)):
+        return False
+    g, p = _evaluate(gold), _evaluate(pred)
+    if g is None or p is None:
+        return False
+    return not math.isclose(g, p, rel_tol=1e-4, abs_tol=1e-6)
+
+
 def split_top_level(text: str, separator: str = ",") -> list[str]:
     """``text`` split at ``separator`` outside brackets (``(2, 3), 4`` gives two parts);
     a thousands separator (``1,000``) does not split."""
@@ -95,13 +109,13 @@ def split_top_level(text: str, separator: str = ",") -> list[str]:
 
 
 def _thousands_comma(text: str, i: int) -> bool:
-    """Whether the comma at ``i`` groups digits: ``1,000`` (a digit before, three after)."""
-    return (
-        text[i] == ","
-        and i > 0
-        and text[i - 1].isdigit()
-        and re.match(r"\d{3}(?!\d)", text[i + 1 : i + 5]) is not None
-    )
+    """Whether the comma at ``i`` groups digits (``1,000``: a digit before, three after) or is
+    LaTeX's thin space ``\\,`` (``10\\,\\mathrm{cm}``): no separator of values either way."""
+    if text[i] != "," or i == 0:
+        return False
+    if text[i - 1] == "\\" and (i < 2 or text[i - 2] != "\\"):
+        return True  # \, (but not \\, a line break before a comma)
+    return text[i - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[i + 1 : i + 5]) is not None
 
 
 def split_alternatives(value: str) -> list[str]:

@@ -31,6 +31,7 @@ class GoldQuantity:
     needed: bool
     operand_ids: frozenset[str]
     operands: tuple[int, ...]
+    args: tuple[int | str, ...] = ()  # the step's arguments in order: quantity ids, constants
 
     @property
     def derived(self) -> bool:
@@ -158,4 +159,5 @@ def _quantity(step: Any, needed: bool, values: dict[str, int], where: str) -> Go
         if op != "given"
         else frozenset(),
         operands=tuple(operands),
+        args=tuple(a if isinstance(a, str) else int(a) for a in args) if op != "given" else (),
     )

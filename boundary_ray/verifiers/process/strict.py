@@ -31,6 +31,7 @@ ASSIGN_RE = re.compile(
     r"(?<![\w.])(?P<var>[A-Za-z])\s*=\s*(?P<expr>[^;\n]+?)\s*(?=;|\n|\.(?:\s|$)|$)"
 )
 LETTER_RE = re.compile(r"(?<![\w.])[A-Za-z](?![\w])")
+Formula = tuple[str, tuple[tuple[str, str], ...]]  # an expression in letters, letter -> quantity
 ANSWER_RE = re.compile(r"\bAnswer\s*:\s*(-?\d+(?:\.\d+)?)")
 
 
@@ -64,7 +65,7 @@ def strict_claims(text: str, graph: GoldGraph) -> list[Claim]:
         var = match.group("var")
         named = {qid for _, _, qid in find_subjects(match.group("name"), subjects)}
         qid = named.pop() if len(named) == 1 else None
-        value, deps, last_expr = _read_step(body, var, letter_quantity, values)
+        value, deps, last_expr, formula = _read_step(body, var, letter_quantity, values)
         letter_quantity[var] = qid
         if value is not None:
             values[var] = value
@@ -79,6 +80,7 @@ def strict_claims(text: str, graph: GoldGraph) -> list[Claim]:
                 operands=numbers if len(numbers) >= 2 else None,
                 op=op if len(numbers) >= 2 else None,
                 operand_ids=deps if deps is not None else None,
+                formula=formula,
             )
         )
     return claims
@@ -86,13 +88,15 @@ def strict_claims(text: str, graph: GoldGraph) -> list[Claim]:
 
 def _read_step(
     body: str, var: str, letter_quantity: dict[str, str | None], values: dict[str, float]
-) -> tuple[float | None, frozenset[str] | None, str | None]:
-    """The step's value, the quantities it was computed from (None: no letters used) and the
-    last numeric-only part of its expression (for the operand check)."""
+) -> tuple[float | None, frozenset[str] | None, str | None, Formula | None]:
+    """The step's value, the quantities it was computed from (None: no letters used), the
+    last numeric-only part of its expression (for the operand check) and its formula in the
+    letters of earlier steps (for a step computed inline: ``process_inline``)."""
     local_deps: dict[str, set[str]] = {}
     value: float | None = None
     deps: set[str] | None = None
     numeric_part: str | None = None
+    formula: Formula | None = None
     for match in ASSIGN_RE.finditer(body):
         target, expr = match.group("var"), match.group("expr")
         used: set[str] = set()
@@ -110,11 +114,28 @@ def _read_step(
                 value = result
                 numeric = [p for p in parts if not LETTER_RE.search(p) and evaluate(p) is not None]
                 numeric_part = next((p for p in numeric if re.search(r"\d\s*[-+*/]", p)), None)
+                formula = _formula(parts[:-1], letter_quantity, local_deps)
         else:
             local_deps.setdefault(target, set()).update(used)
             if result is not None:
                 values[target] = result
-    return value, (frozenset(deps) if deps is not None else None), numeric_part
+    deps_ids = frozenset(deps) if deps is not None else None
+    return value, deps_ids, numeric_part, formula
+
+
+def _formula(
+    parts: list[str], letter_quantity: dict[str, str | None], local: dict[str, set[str]]
+) -> Formula | None:
+    """The last part in letters (``k * 2 + 5`` of ``T = k * 2 + 5 = 10 * 2 + 5 = 25``) and the
+    quantity of each letter; None when a letter is the step's own intermediate or unknown."""
+    lettered = [part for part in parts if LETTER_RE.search(part)]
+    if not lettered:
+        return None
+    expression = lettered[-1]
+    letters = set(LETTER_RE.findall(expression))
+    if any(letter in local or letter_quantity.get(letter) is None for letter in letters):
+        return None
+    return expression, tuple(sorted((letter, str(letter_quantity[letter])) for letter in letters))
 
 
 def _value_of(expr: str, values: dict[str, float]) -> float | None:

@@ -18,7 +18,9 @@ class Claim:
 
     ``operands``: the numbers of the equation that gave it (None: stated without one);
     ``operand_ids``: the quantities a strict step computed it from (None: not said);
-    ``op``: the equation's operator when it has exactly one kind ('+', '-', '*').
+    ``op``: the equation's operator when it has exactly one kind ('+', '-', '*');
+    ``formula``: a strict step's expression in letters and the quantity each letter names
+    (``("k * 2 + 5", (("k", "q1"),))``), for checking a step computed inline.
     """
 
     qid: str
@@ -27,6 +29,7 @@ class Claim:
     operands: tuple[float, ...] | None = None
     op: str | None = None
     operand_ids: frozenset[str] | None = None
+    formula: tuple[str, tuple[tuple[str, str], ...]] | None = None
 
 
 _UNITS = {
@@ -41,7 +44,10 @@ _TENS = {
 }  # fmt: skip
 _UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
 _TEN = "|".join(_TENS)
-_BELOW_100 = rf"(?:(?:{_TEN})(?:[-\s](?:{_UNIT}))?|(?:{_UNIT}))"
+# "twenty-five" with any hyphen models write: ASCII, U+2010 hyphen, U+2011 non-breaking hyphen,
+# U+2012 figure dash, U+2013 en dash (never a minus between two number words)
+_HYPHENS = "-\u2010\u2011\u2012\u2013"
+_BELOW_100 = rf"(?:(?:{_TEN})(?:[{_HYPHENS}\s](?:{_UNIT}))?|(?:{_UNIT}))"
 _NUMBER_WORDS_RE = re.compile(
     rf"\b(?:(?P<h>{_UNIT}|a)\s+hundred(?:\s+(?:and\s+)?(?P<r>{_BELOW_100}))?|(?P<n>{_BELOW_100}))\b",
     re.IGNORECASE,
@@ -63,7 +69,7 @@ _LATEX = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}|\\[()\[\]]|
 
 
 def _below_100(text: str) -> int:
-    parts = re.split(r"[-\s]+", text.lower())
+    parts = re.split(rf"[{_HYPHENS}\s]+", text.lower())
     return sum(_TENS.get(p, 0) + _UNITS.get(p, 0) for p in parts)
 
 

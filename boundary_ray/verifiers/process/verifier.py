@@ -8,7 +8,8 @@ format, ``lenient.py`` for natural language) and compared with the graph
 - ``contradicted``: a needed quantity is stated with a wrong value, or a right value from wrong
   operands; a wrong final answer is a wrong value of the asked quantity;
 - ``unsupported``: no final answer (a truncated response), or a needed derived quantity (the
-  asked one included) is never stated;
+  asked one included) is never stated, or a step computed inline (``T = k * 2 + 5 = 25``, past
+  an unstated intermediate count) has a formula that cannot be checked (``process_inline``);
 - ``valid``: the final answer and every needed derived quantity stated right.
 
 Unneeded (extra, distractor) steps are allowed whatever their values. Stated counts of the
@@ -24,6 +25,7 @@ from typing import Any
 from boundary_ray.schema import PROCESS_VERDICTS
 from boundary_ray.verifiers.answer_extraction import extract_answer
 from boundary_ray.verifiers.process.graph import GoldGraph, GoldQuantity, gold_graph
+from boundary_ray.verifiers.process.inline import RIGHT, UNCHECKED, WRONG, inline_check
 from boundary_ray.verifiers.process.lenient import lenient_claims
 from boundary_ray.verifiers.process.strict import strict_answer, strict_claims, without_steps
 from boundary_ray.verifiers.process.text import Claim, normalize, short
@@ -59,7 +61,7 @@ def judge_process(
         return ProcessVerdict("n/a", "no gold graph in meta (not a synthetic problem)")
     text = normalize(response or "")
     claims = strict_claims(text, graph) + lenient_claims(without_steps(text), graph)
-    wrong = _contradictions(claims, graph)
+    wrong, unchecked = _contradictions(claims, graph)
     answer, answer_text = _final_answer(text, finish_reason)
     target = graph.quantities[graph.target]
     if answer_text is not None and (answer is None or not graph.same_value(answer, target.value)):
@@ -79,14 +81,18 @@ def judge_process(
         names = ", ".join(q.label() for q in missing[:MAX_REASONS])
         more = f" and {len(missing) - MAX_REASONS} more" if len(missing) > MAX_REASONS else ""
         return ProcessVerdict("unsupported", f"never stated: {names}{more}")
+    if unchecked:
+        return ProcessVerdict("unsupported", _join(unchecked))
     derived = sum(1 for q in graph.needed if q.derived)
     return ProcessVerdict(
         "valid", f"answer and all {derived} needed derived quantities stated right"
     )
 
 
-def _contradictions(claims: list[Claim], graph: GoldGraph) -> list[str]:
-    wrong = []
+def _contradictions(claims: list[Claim], graph: GoldGraph) -> tuple[list[str], list[str]]:
+    """What the claims state wrong, and the steps computed inline whose formula could not be
+    checked (``unsupported`` at most)."""
+    wrong, unchecked = [], []
     for claim in claims:
         q = graph.quantities.get(claim.qid)
         if q is None or not q.needed:
@@ -95,24 +101,30 @@ def _contradictions(claims: list[Claim], graph: GoldGraph) -> list[str]:
             wrong.append(
                 f"{q.label()} stated as {_num(claim.value)}, is {q.value} ({claim.text!r})"
             )
-        elif not _right_operands(claim, q, graph):
+            continue
+        operands = _right_operands(claim, q, graph)
+        if operands == WRONG:
             wrong.append(f"{q.label()} computed from the wrong operands ({claim.text!r})")
-    return wrong
+        elif operands == UNCHECKED:
+            unchecked.append(f"{q.label()} computed inline, its steps not checked ({claim.text!r})")
+    return wrong, unchecked
 
 
-def _right_operands(claim: Claim, q: GoldQuantity, graph: GoldGraph) -> bool:
-    """A claim from a strict step may use only the gold step's quantities (others may be written
-    as numbers); one from an equation of two numbers must use the gold operands' values (either
-    order where the operation allows). Anything else is not checked."""
+def _right_operands(claim: Claim, q: GoldQuantity, graph: GoldGraph) -> str:
+    """``right``, ``wrong`` or ``unchecked``. A claim from a strict step may use only the gold
+    step's quantities (others may be written as numbers), or quantities further upstream when
+    its formula computes the same (a step computed inline: ``process_inline``); one from an
+    equation of two numbers must use the gold operands' values (either order where the
+    operation allows). Anything else is not checked (``right``)."""
     if not q.derived:
-        return True
+        return RIGHT
     if claim.operand_ids is not None and not claim.operand_ids <= q.operand_ids:
-        return False  # a quantity used that the gold step does not use (one written as a number is fine)
+        return inline_check(claim, q, graph)  # "T = k * 2 + 5": through an unstated step
     if claim.operands is None or claim.op is None:
-        return True
+        return RIGHT
     if len(claim.operands) != 2 and not (q.op == "mul" and claim.op == "+"):
-        return True  # a longer expression (several steps at once) is not checked
-    return q.computed_by(claim.operands, claim.op, graph.mod)
+        return RIGHT  # a longer expression (several steps at once) is not checked
+    return RIGHT if q.computed_by(claim.operands, claim.op, graph.mod) else WRONG
 
 
 def _final_answer(text: str, finish_reason: str | None) -> tuple[float | None, str | None]:

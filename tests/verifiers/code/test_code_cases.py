@@ -8,10 +8,11 @@ import shutil
 
 import pytest
 
-from boundary_ray.verifiers.code.cases import Case, cases_from_asserts
+from boundary_ray.verifiers.code.cases import Case
 from boundary_ray.verifiers.code.drivers import record_test
 from boundary_ray.verifiers.code.extraction import extract_code
 from boundary_ray.verifiers.code.plain import PlainDataError, decode, encode
+from boundary_ray.verifiers.code.reader import cases_from_asserts
 from boundary_ray.verifiers.code.sanitize import sanitize
 
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
@@ -48,18 +49,112 @@ def test_literal_asserts_become_host_cases() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        "    x = 3\n    assert candidate(x) == 6\n",  # a variable: not a literal
+        "    x = y\n    assert candidate(x) == 6\n",  # a variable whose value is not a literal
         "    assert candidate(1) == helper(1)\n",
-        "    for i in range(3):\n        assert candidate(i) == i\n",
+        "    for i in range(3):\n        assert candidate(i) == str(i)\n",
+        "    for i in {1, 2}:\n        assert candidate(i) == i\n",  # a set's order is unknown
+        "    for i in range(3):\n        if i:\n            assert candidate(i) == i\n",
         "    assert candidate(candidate(1)) == 1\n",
         "    assert candidate(1) != 2\n",
-        "    assert candidate(*[1]) == 1\n",
+        "    assert candidate(*x) == 1\n",
         "    assert candidate(10 ** 100000) == 1\n",  # folding is capped
         "    assert candidate(__import__('os').system('x')) == 1\n",
     ],
 )
 def test_anything_else_is_not_read_as_literal_cases(body: str) -> None:
     assert cases_from_asserts(f"def check(candidate):\n{body}") is None
+
+
+# issue 33: shapes that used to fall back to the in-process mode, now read on the host
+READ_NOW = {
+    "variable": (
+        "    x = 3\n    assert candidate(x) == 6\n",
+        [((3,), "eq", 6, None, ())],
+    ),
+    "print-in-check": (
+        "    print(candidate(2))\n    print('checking', 1)\n    assert candidate(1) == 2\n",
+        [((2,), "call", None, "str", ()), ((1,), "eq", 2, None, ())],
+    ),
+    "result-variable": (
+        "    result = candidate([3, 1])\n    print(result)\n    assert result == [1, 3]\n",
+        [(([3, 1],), "eq", [1, 3], None, ())],
+    ),
+    "result-variable-wrapped": (
+        "    out = list(candidate(2))\n    assert out == [0, 1]\n",
+        [((2,), "eq", [0, 1], "list", ())],
+    ),
+    "loop-over-a-table": (
+        "    cases = [(1, 2), (2, 4)]\n    for x, y in cases:\n        assert candidate(x) == y\n",
+        [((1,), "eq", 2, None, ()), ((2,), "eq", 4, None, ())],
+    ),
+    "loop-over-range": (
+        "    for i in range(1, 3):\n        assert candidate(i) == i * 2\n",
+        [((1,), "eq", 2, None, ()), ((2,), "eq", 4, None, ())],
+    ),
+    "loop-zip-enumerate-starred": (
+        "    ins = [[1, 2], [3, 4]]\n    outs = [3, 7]\n"
+        "    for i, (args, want) in enumerate(zip(ins, outs)):\n"
+        "        assert candidate(*args) == want, i\n",
+        [((1, 2), "eq", 3, None, ()), ((3, 4), "eq", 7, None, ())],
+    ),
+    "in-a-tuple": (
+        "    assert candidate(1) in (1, -1)\n    assert candidate(2) not in [0]\n",
+        [((1,), "in", (1, -1), None, ()), ((2,), "not_in", [0], None, ())],
+    ),
+    "round": (
+        "    assert round(candidate(1), 2) == 0.33\n    assert round(candidate(2)) == 1\n",
+        [((1,), "eq", 0.33, None, ("round", 2)), ((2,), "eq", 1, None, ("round", None))],
+    ),
+    "bare-call": (
+        "    candidate(0)\n    assert candidate(1)\n",
+        [((0,), "call", None, "discard", ()), ((1,), "truthy", None, None, ())],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ_NOW))
+def test_ordinary_test_shapes_are_read_on_the_host(name: str) -> None:
+    body, expected = READ_NOW[name]
+    cases = cases_from_asserts(f"def check(candidate):\n{body}")
+    assert cases is not None, name
+    assert [(c.args, c.compare, c.expected, c.wrap, c.post) for c in cases] == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the same list reaches two calls: the first may mutate what the second sees
+        "    xs = [3, 1]\n    assert candidate(xs) == 1\n    assert candidate(xs) == 1\n",
+        # the expected value is the argument itself (a mutation would change both)
+        "    xs = [3, 1]\n    assert candidate(xs) == xs\n",
+        # a table entry passed on two passes over the table
+        "    t = [[1]]\n    for _ in range(2):\n        for x in t:\n"
+        "            assert candidate(x) == 1\n",
+        # a result checked twice, or used another way, or checked after another call
+        "    r = candidate(1)\n    assert r == 1\n    assert r == 1\n",
+        "    r = candidate(1)\n    assert len(r) == 1\n",
+        "    r = candidate(1)\n    assert candidate(2) == 2\n    assert r == 1\n",
+        "    print(f'{candidate(1)}')\n    assert candidate(1) == 1\n",
+        "    for i in range(3):\n        break\n    assert candidate(1) == 1\n",
+        "    assert round(candidate(1), 2.5) == 1\n",
+    ],
+)
+def test_shapes_whose_meaning_the_host_cannot_keep_are_not_read(body: str) -> None:
+    assert cases_from_asserts(f"def check(candidate):\n{body}") is None
+
+
+def test_host_comparisons_of_the_new_shapes_follow_python() -> None:
+    assert Case((1,), expected=(1, -1), compare="in").matches(-1)
+    assert not Case((1,), expected={1, 2}, compare="in").matches([1])  # unhashable: TypeError
+    assert Case((1,), expected="abc", compare="in").matches("bc")  # str: a substring
+    assert Case((1,), expected=[0], compare="not_in").matches(2)
+    rounded = Case((1,), expected=0.33, compare="eq", post=("round", 2))
+    assert rounded.matches(1 / 3) and not rounded.matches(0.34) and not rounded.matches("0.33")
+    assert Case((1,), expected=1, post=("round", None)).matches(True)  # round(True) == 1
+    # a bool where the test subtracts a float: Python's arithmetic, so True is 1
+    assert Case((1,), expected=1.0, compare="abs_lt", tol=(1e-6,)).matches(True)
+    assert Case((1,), expected=0.0, compare="isclose", tol=(1e-9, 1e-9)).matches(False)
+    assert not Case((1,), expected=1.0, compare="abs_lt", tol=(1e-6,)).matches(None)
 
 
 def test_record_test_rewrites_asserts_and_refuses_property_checks() -> None:

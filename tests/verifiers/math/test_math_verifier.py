@@ -112,7 +112,8 @@ def test_missing_gold_is_an_error(verifier) -> None:
 
 def test_timeout_kills_the_slow_child_and_the_next_sample_gets_a_fresh_one(tmp_path) -> None:
     knobs = Knobs(tmp_path)
-    v = MathVerifier(client=MathEquivalenceClient(timeout_s=0.5, command=knobs.command))
+    client = MathEquivalenceClient(timeout_s=0.5, command=knobs.command)
+    v = MathVerifier(client=client, cache_size=0)  # every sample goes to the child
     try:
         row = {"response": "\\boxed{\\frac{2}{4}}", "answer": "0.5"}  # needs math-verify
         assert v.verify_one(row).verdict == "correct"
@@ -158,7 +159,8 @@ def test_pathological_input_times_out_without_sigalrm_in_a_thread() -> None:
 
 def test_a_dead_child_is_restarted_and_a_crashing_sample_is_an_error(tmp_path) -> None:
     knobs = Knobs(tmp_path)
-    v = MathVerifier(client=MathEquivalenceClient(timeout_s=20.0, command=knobs.command))
+    client = MathEquivalenceClient(timeout_s=20.0, command=knobs.command)
+    v = MathVerifier(client=client, cache_size=0)  # every sample goes to the child
     row = {"response": "\\boxed{\\frac{2}{4}}", "answer": "0.5"}
     try:
         assert v.verify_one(row).verdict == "correct"
