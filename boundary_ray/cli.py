@@ -1,4 +1,4 @@
-"""The ``boundary`` command line: run, query, chart, report, score, verify, models.
+"""The ``boundary`` command line: run, query, chart, report, score, verify, import, models.
 
 Each verb parses its arguments and calls one library function; every ``BoundaryError``, and
 every usage error argparse finds, becomes a one-line ``boundary: error: ...`` on stderr and exit
@@ -174,6 +174,69 @@ def _verify_process(args: argparse.Namespace) -> int:
     for result in verify_process_jsonl(args.input, timeout_s=args.timeout):
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
+    return 0
+
+
+def _tags(text: str | None) -> dict[str, object]:
+    """``--tags k=v,k2=v2`` as a dict; each value is read as YAML (``step=300`` is a number)."""
+    import yaml
+
+    tags: dict[str, object] = {}
+    for pair in (text or "").split(","):
+        if not pair.strip():
+            continue
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise BoundaryError(
+                f"--tags {pair!r}: expected key=value, e.g. algorithm=grpo,step=300"
+            )
+        try:
+            parsed = yaml.safe_load(value)
+        except yaml.YAMLError:
+            parsed = value
+        tags[key.strip()] = parsed if isinstance(parsed, str | int | float | bool) else value
+    return tags
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from boundary_ray.imports.job import ImportRequest, import_samples
+
+    name, sep, source = args.benchmark.partition("=")
+    if not sep or not name or not source:
+        raise BoundaryError(f"--benchmark {args.benchmark!r}: expected NAME=SOURCE")
+    request = ImportRequest(
+        fmt=args.format,
+        files=tuple(args.files),
+        lake=args.lake,
+        model=args.model,
+        benchmark=name,
+        source=source,
+        role=args.role,
+        tags=_tags(args.tags),
+        prompt=args.prompt,
+    )
+    result = import_samples(request, progress=not args.quiet)
+    totals = result["counters"][args.model]
+    if result["run_id"] is None:
+        print(
+            f"{args.model} on {name}: all {totals['already_in_lake']} samples already in the lake"
+        )
+        return 0
+    from boundary_ray.query.outcomes import refresh_outcomes
+
+    refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
+    print(
+        f"import {result['run_id']} done; lake: {result['lake']}\n"
+        f"{args.model} on {name}: {totals['samples']} samples written, "
+        f"{totals['already_in_lake']} already in the lake, {totals['correct']} correct"
+        + (f", {totals['skipped']} skipped" if totals["skipped"] else "")
+    )
+    if totals["source_verdicts"]:
+        print(
+            f"the source's verdict differs from ours on {totals['source_disagreements']} of "
+            f"{totals['source_verdicts']} samples: boundary query source_disagreement "
+            f"--lake {result['lake']}"
+        )
     return 0
 
 
@@ -419,6 +482,30 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--lake", default="./lake")
     runs.add_argument("--format", default="table", choices=["table", "csv", "json", "markdown"])
     runs.set_defaults(func=cmd_runs)
+
+    imp = verbs.add_parser(
+        "import",
+        help="import samples another tool wrote (jsonl, qwen-math, lm-eval, inspect, "
+        "nemo-skills), verified here; rerun to resume (every sample once)",
+    )
+    imp.add_argument("format", help="jsonl | qwen-math | lm-eval | inspect | nemo-skills")
+    imp.add_argument("files", nargs="+", metavar="FILE", help="the tool's files, in seed order")
+    imp.add_argument("--lake", default="./lake")
+    imp.add_argument("--model", required=True, help="the model's name in the lake")
+    imp.add_argument(
+        "--benchmark",
+        required=True,
+        metavar="NAME=SOURCE",
+        help="the problems the samples answer: any source a spec takes "
+        "(a JSONL/Parquet path, builtin:humaneval, synthetic:arith?...)",
+    )
+    imp.add_argument("--role", default="instruct", help="base | rl | distilled | instruct")
+    imp.add_argument("--tags", metavar="K=V,...", help="the model's tags, e.g. algorithm=grpo")
+    imp.add_argument(
+        "--prompt", help="the prompt style it was sampled with (chat, raw, qwen-boxed, ...)"
+    )
+    imp.add_argument("--quiet", action="store_true", help="no progress lines")
+    imp.set_defaults(func=cmd_import)
 
     label = verbs.add_parser(
         "label",

@@ -1,5 +1,7 @@
 """Zero-shot prompts, as in the paper: the tokenizer's chat template for instruct models, a
-plain-text template with no chat tokens for base models.
+plain-text template with no chat tokens for base models, or one of the paper repository's own
+named templates (``qwen-boxed``, ``qwen25-math-cot``: plain text with chat tokens written in,
+``paper_prompts.py``), the same text whatever the tokenizer.
 
 A problem with images gets one ``{"type": "image"}`` content part per image before its text,
 rendered by the model's chat template (the processor's, when it has one: Qwen2.5-VL's writes
@@ -12,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from boundary_ray.errors import BoundaryError
+from boundary_ray.paper_prompts import PAPER_TEMPLATES, render_paper_prompt
 from boundary_ray.spec import PromptSpec
 
 
 class PromptBuilder:
-    """Renders the prompt text for one model (``style`` 'chat' or 'raw')."""
+    """Renders the prompt text for one model (``style`` 'chat', 'raw' or a paper template)."""
 
     def __init__(
         self,
@@ -39,6 +42,14 @@ class PromptBuilder:
 
     def render(self, question: str, task: str = "math", images: int = 0) -> str:
         """The full prompt text for one problem with ``images`` images (placed before the text)."""
+        if self.style in PAPER_TEMPLATES:
+            if images or task == "code":
+                what = "images" if images else "code problems"
+                raise BoundaryError(
+                    f"prompt: {self.style} is the paper's math template, with no place for "
+                    f"{what} (use prompt: chat)"
+                )
+            return render_paper_prompt(self.style, question)
         instruction = self.prompts.code_instruction if task == "code" else self.prompts.instruction
         if self.style == "raw":
             if images:

@@ -21,8 +21,9 @@ import pyarrow as pa
 #   3  images table (content-addressed image bytes); problems.images (their ids, in order)
 #   4  samples.process_verdict, process_reason (synthetic problems; added during version 2,
 #      so files of versions 2-3 may lack them); process and labels tables
+#   5  samples.source_verdict (`boundary import`: what the tool that wrote the file judged)
 # `boundary lake upgrade` rewrites what reading as-is cannot handle (boundary_ray/lake/upgrade.py).
-LAKE_SCHEMA_VERSION = 4
+LAKE_SCHEMA_VERSION = 5
 
 PROBLEMS = pa.schema(
     [
@@ -62,7 +63,7 @@ MODELS = pa.schema(
         ("model", pa.string()),
         ("source", pa.string()),
         ("revision", pa.string()),
-        ("prompt", pa.string()),  # 'chat' | 'raw'
+        ("prompt", pa.string()),  # 'chat' | 'raw' | a paper template ('qwen-boxed', ...)
         ("role", pa.string()),  # 'base' | 'rl' | 'distilled' | 'instruct'
         ("tags", pa.string()),  # JSON object
         ("run_id", pa.string()),
@@ -91,6 +92,9 @@ SAMPLES = pa.schema(
         # synthetic problems: does the reasoning match the gold graph (verifiers/process/)
         ("process_verdict", pa.string()),  # 'valid' | 'unsupported' | 'contradicted' | 'n/a'
         ("process_reason", pa.string()),
+        # `boundary import`: the verdict of the tool that wrote the imported file, kept beside
+        # ours and never trusted ('correct' | 'wrong'; null: sampled here, or the file has none)
+        ("source_verdict", pa.string()),
     ]
 )
 
@@ -211,7 +215,8 @@ CARRIED = tuple(n for n in PROBLEMS.names if n not in PLANNED)
 # The sampler turns a request into one row per sample, adding:
 SAMPLED = ("sample_idx", "seed", "response", "response_tokens", "cum_logprob", "finish_reason")
 # The verifier fills every other samples column (``VERDICT_COLUMNS``: extracted_answer, ...,
-# verify_ms, and any column added to SAMPLES later).
+# verify_ms, and any column added to SAMPLES later); no verdict field fills source_verdict, so a
+# sampled run leaves it null (only `boundary import` has a source tool's verdict to keep).
 
 
 def _fields(table: pa.Schema, names: tuple[str, ...]) -> list[pa.Field]:

@@ -147,7 +147,8 @@ select
     verdict_reason,
     verify_ms,
     process_verdict,
-    process_reason
+    process_reason,
+    source_verdict
 from (
     select * from read_parquet(
         getvariable('lake') || '/samples/model=*/benchmark=*/*.parquet',
@@ -173,7 +174,8 @@ from (
         null::varchar as verdict_reason,
         null::double as verify_ms,
         null::varchar as process_verdict,
-        null::varchar as process_reason
+        null::varchar as process_reason,
+        null::varchar as source_verdict
     where false
 );
 

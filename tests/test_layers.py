@@ -20,14 +20,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "boundary_ray"
 # modules or packages below ``boundary_ray`` (a package's layer holds all of its modules).
 LAYERS: list[tuple[str, ...]] = [
     ("settings", "errors", "schema", "common", "lake.location"),  # foundations
+    ("paper_prompts",),  # the paper's named prompt templates: text the spec checks names against
     ("spec",),
     ("benchmarks", "prompts", "models"),
     ("sampler",),
     ("sandbox",),  # the only code that executes model-written programs
-    ("verifiers",),
+    ("verifiers", "rewards"),  # rewards: the verifiers in RL frameworks' calling conventions
     ("lake",),
     ("query",),
-    ("run", "scoring"),  # orchestration: drives the layers below, ends a run with the outcomes
+    ("run", "scoring", "imports"),  # orchestration; imports: other tools' samples, verified
     ("charts",),
     ("review",),
     ("api", "cli", "__init__"),  # the library surface and the command line over everything

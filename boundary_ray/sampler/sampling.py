@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from boundary_ray.paper_prompts import PAPER_TEMPLATES
+from boundary_ray.paper_prompts import STOP as PAPER_STOP
 from boundary_ray.spec import ModelSpec, Spec
 
 
@@ -24,10 +26,14 @@ class Sampling:
     @classmethod
     def for_model(cls, spec: Spec, model: ModelSpec) -> Sampling:
         """The model's sampling (``spec.sampling`` with its overrides), with the raw template's
-        stop strings for a ``prompt: raw`` model."""
+        stop strings for a ``prompt: raw`` model and the paper's for its named templates."""
         sampling = spec.sampling_for(model)
         extra = dict(sampling.vllm)
-        stop = tuple(spec.prompts.raw_stop) if model.prompt == "raw" else ()
+        stop: tuple[str, ...] = ()
+        if model.prompt == "raw":
+            stop = tuple(spec.prompts.raw_stop)
+        elif model.prompt in PAPER_TEMPLATES:
+            stop = PAPER_STOP
         more = extra.pop("stop", None) or ()
         stop += tuple(s for s in ([more] if isinstance(more, str) else more) if s not in stop)
         return cls(

@@ -20,9 +20,11 @@ import yaml
 
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.location import LakeLocation, open_lake
+from boundary_ray.paper_prompts import PAPER_TEMPLATES
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-PROMPT_STYLES = ("chat", "raw")
+# chat, raw, and the paper's own templates by name (paper_prompts.py: qwen-boxed, qwen25-math-cot)
+PROMPT_STYLES = ("chat", "raw", *PAPER_TEMPLATES)
 ROLES = ("base", "rl", "distilled", "instruct")
 
 DEFAULT_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}."

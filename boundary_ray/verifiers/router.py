@@ -45,6 +45,14 @@ class TaskVerifier(Verifier):
         if "math" in tasks:
             self._verifier("math").start()
 
+    def check_ready(self, tasks: Iterable[str]) -> None:
+        """Build the verifiers of ``tasks`` now, so that one that cannot work here (code without
+        its sandbox) raises before anything is written, rather than giving every sample the
+        verdict ``error`` (``boundary import``)."""
+        for task in tasks:
+            if task in self.timeouts:
+                self._verifier(task)
+
     def _verifier(self, task: str) -> Verifier:
         if task not in self.verifiers:
             if task == "math":
