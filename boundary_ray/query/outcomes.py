@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
@@ -47,8 +48,16 @@ def fingerprint(lake: str, model: str, benchmark: str) -> str:
     """A name for the current set of the partition's sample files (names, sizes, mtimes)."""
     fs = open_lake(lake).fs
     paths = list_files(lake, "samples", {"model": model, "benchmark": benchmark})
+    return fingerprint_of(fs.get_file_info(paths))
+
+
+def fingerprint_of(infos: Iterable[pafs.FileInfo]) -> str:
+    """``fingerprint`` of a partition whose sample files are ``infos`` (one listing can serve
+    many partitions). The outcomes' columns are part of it: a cache written before a column
+    was added to ``schema.OUTCOMES`` is stale."""
     digest = hashlib.sha1()
-    for info in sorted(fs.get_file_info(paths), key=lambda i: i.path):
+    digest.update((",".join(schema.OUTCOMES.names) + "\n").encode())
+    for info in sorted(infos, key=lambda i: i.path):
         mtime = info.mtime_ns if info.mtime_ns is not None else -1
         digest.update(f"{info.base_name}|{info.size}|{mtime}\n".encode())
     return digest.hexdigest()[:20]
@@ -133,12 +142,15 @@ def _compute(lake: str, part: dict[str, str]) -> pa.Table:
             counts = table if counts is None else _join(counts, table, list(columns.values()))
         totals = con.sql(
             "select problem_id, sum(response_tokens)::bigint as tokens,"
-            " (count(*) filter (where finish_reason = 'length'))::bigint as truncated"
+            " (count(*) filter (where finish_reason = 'length'))::bigint as truncated,"
+            " (count(*) filter (where verdict = 'no_answer'))::bigint as no_answer,"
+            " (count(*) filter (where verdict = 'timeout'))::bigint as timeout,"
+            " (count(*) filter (where verdict = 'error'))::bigint as error"
             " from samples group by problem_id order by problem_id"
         ).to_arrow_table()
     finally:
         con.close()
-    result = _join(counts, totals, ["tokens", "truncated"])
+    result = _join(counts, totals, ["tokens", "truncated", "no_answer", "timeout", "error"])
     return result.select(schema.OUTCOMES.names).cast(schema.OUTCOMES)
 
 
