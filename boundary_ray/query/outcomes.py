@@ -30,7 +30,7 @@ import pyarrow.fs as pafs
 
 from boundary_ray import schema
 from boundary_ray.lake.location import open_lake
-from boundary_ray.lake.reader import list_files, partition_values
+from boundary_ray.lake.reader import list_files, partition_values, scan_table
 from boundary_ray.lake.writer import write_table
 from boundary_ray.query.views import create_views_over
 
@@ -70,16 +70,30 @@ def _file_name(lake: str, part: dict[str, str]) -> str:
 
 def fresh_outcome_files(lake: str) -> list[str] | None:
     """The outcome file of every samples partition, or None when any is missing or stale
-    (or the lake has labels or re-computed process verdicts: then only samples answer)."""
+    (or the lake has labels or re-computed process verdicts: then only samples answer).
+    One listing of each table (samples, outcomes), however many partitions the lake has."""
     if any(list_files(lake, table) for table in SAMPLE_LEVEL_ONLY):
         return None
+    location = open_lake(lake)
+    samples: dict[tuple[str, ...], list[str]] = {}
+    for file in scan_table(lake, "samples"):
+        if file.partition is not None:
+            key = tuple(file.partition[c] for c in schema.PARTITIONS["samples"])
+            samples.setdefault(key, []).append(f"{location.root}/samples/{file.relative}")
+    cached = {
+        file.relative: f"{location.root}/outcomes/{file.relative}"
+        for file in scan_table(lake, "outcomes")
+        if file.partition is not None
+    }
     found = []
-    for part in partition_values(lake, "samples"):
-        wanted = f"{_file_name(lake, part)}.parquet"
-        files = [p for p in list_files(lake, "outcomes", part) if p.endswith("/" + wanted)]
-        if not files:
+    for key, paths in sorted(samples.items()):
+        folder = "/".join(
+            f"{c}={v}" for c, v in zip(schema.PARTITIONS["samples"], key, strict=True)
+        )
+        wanted = f"{folder}/{PREFIX}{fingerprint_of(location.fs.get_file_info(paths))}.parquet"
+        if wanted not in cached:
             return None
-        found.append(files[0])
+        found.append(cached[wanted])
     return found or None
 
 
