@@ -109,7 +109,7 @@ def create_app(vs: ViewSession, who: str, token: str | None = None) -> Any:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if request.url.path.startswith("/api/"):
             return json_response({"error": message}, status)
-        return page("error.html", status, title="Error", message=message, status=status)
+        return page("error.html", status, title="Error", message=message, code=status)
 
     def guarded(handler: Any) -> Any:
         def endpoint(request: Request) -> Response:
