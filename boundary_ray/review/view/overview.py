@@ -15,7 +15,7 @@ from typing import Any
 from boundary_ray.errors import BoundaryError
 from boundary_ray.review.view.listing import LakeListing
 from boundary_ray.review.view.relations import table_relation
-from boundary_ray.review.view.stats import stats_sql
+from boundary_ray.review.view.stats import labelled_problems, stats_sql
 from boundary_ray.review.view.view_session import ViewSession
 
 
@@ -69,7 +69,8 @@ def pass_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _summary(vs: ViewSession, listing: LakeListing) -> dict[str, Any]:
     parts = listing.samples_partitions()
-    stats = stats_sql(listing, parts, local=vs.lake.local)
+    labelled = labelled_problems(vs, listing, parts) if listing.has("labels") else None
+    stats = stats_sql(listing, parts, local=vs.lake.local, ranges=vs.ranges, labelled=labelled)
     per_partition = vs.sql(
         f"with problem_stats as ({stats}) select problem_stats.model, problem_stats.benchmark,"
         " count(*) as problems, sum(problem_stats.n)::bigint as samples,"

@@ -16,7 +16,7 @@ from boundary_ray.review.view import sqltext
 from boundary_ray.review.view.bands import band_condition
 from boundary_ray.review.view.filters import ProblemFilters
 from boundary_ray.review.view.listing import LakeListing
-from boundary_ray.review.view.stats import VERDICT_KINDS, stats_sql
+from boundary_ray.review.view.stats import VERDICT_KINDS, labelled_problems, stats_sql
 from boundary_ray.review.view.view_session import ViewSession
 
 PER_MODEL = ("n", "c", "guesses", *VERDICT_KINDS, "fallback")
@@ -31,7 +31,9 @@ def _any(conditions: list[str]) -> str:
     return "(" + " or ".join(f"coalesce({c}, false)" for c in conditions) + ")"
 
 
-def problem_list_sql(f: ProblemFilters, listing: LakeListing, local: bool) -> tuple[str, list[str]]:
+def problem_list_sql(
+    vs: ViewSession, f: ProblemFilters, listing: LakeListing, local: bool
+) -> tuple[str, list[str]]:
     """The page's SQL and the models it has columns for (shown ones first)."""
     needed = list(f.models)
     for extra in (f.band_model, f.solved_by, f.unsolved_by):
@@ -42,7 +44,8 @@ def problem_list_sql(f: ProblemFilters, listing: LakeListing, local: bool) -> tu
         for p in listing.samples_partitions()
         if p[0] in needed and (f.benchmark is None or p[1] == f.benchmark)
     ]
-    stats = stats_sql(listing, parts, local=local)
+    labelled = labelled_problems(vs, listing, parts) if listing.has("labels") else None
+    stats = stats_sql(listing, parts, local=local, ranges=vs.ranges, labelled=labelled)
     used = "problem_stats.c - problem_stats.guesses" if f.exclude_guess else "problem_stats.c"
     pivot = []
     for i, model in enumerate(needed):
@@ -149,7 +152,7 @@ def problem_list(vs: ViewSession, f: ProblemFilters) -> dict[str, Any]:
     ``total`` matching problems, ``page``, ``pages``, ``per_page`` and ``models``."""
 
     def build(listing: LakeListing) -> dict[str, Any]:
-        sql, needed = problem_list_sql(f, listing, vs.lake.local)
+        sql, needed = problem_list_sql(vs, f, listing, vs.lake.local)
         rows = vs.sql(sql).to_pylist()
         problems = []
         for row in rows:

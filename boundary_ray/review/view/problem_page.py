@@ -15,6 +15,7 @@ from typing import Any
 from boundary_ray.errors import BoundaryError
 from boundary_ray.review.view import sqltext
 from boundary_ray.review.view.bands import BANDS, band_condition, hardest_rule
+from boundary_ray.review.view.file_ranges import ProblemRanges
 from boundary_ray.review.view.filters import SampleFilters
 from boundary_ray.review.view.listing import LakeListing
 from boundary_ray.review.view.relations import table_relation
@@ -53,7 +54,8 @@ def problem_row(
     vs: ViewSession, listing: LakeListing, benchmark: str, problem_id: str
 ) -> dict[str, Any] | None:
     """The problems row (question, gold answer, task, meta, image ids), or None."""
-    problems = table_relation(listing, "problems", [(benchmark,)], vs.lake.local)
+    only = (vs.ranges, {problem_id})
+    problems = table_relation(listing, "problems", [(benchmark,)], vs.lake.local, only)
     rows = vs.sql(
         "select problems.benchmark, problems.problem_id, problems.task, problems.question,"
         " problems.answer, problems.tests, problems.meta, problems.images"
@@ -75,7 +77,7 @@ def model_outcomes(
     parts = [p for p in listing.samples_partitions() if p[1] == benchmark]
     if not parts:
         return []
-    stats = stats_sql(listing, parts, problem_id, local=vs.lake.local)
+    stats = stats_sql(listing, parts, problem_id, local=vs.lake.local, ranges=vs.ranges)
     rows = vs.sql(
         f"with problem_stats as ({stats})\n"
         "select problem_stats.*,"
@@ -113,6 +115,7 @@ def samples_sql(
     page: int,
     per_page: int,
     local: bool = True,
+    ranges: ProblemRanges | None = None,
     sample_idx: int | None = None,
 ) -> str:
     """One page of each model's samples of the problem, with latest process verdict and label."""
@@ -120,9 +123,10 @@ def samples_sql(
     keys = f"{{alias}}.problem_id = {sqltext.text(problem_id)}"
     if sample_idx is not None:
         keys += f" and {{alias}}.sample_idx = {sqltext.integer(sample_idx)}"
-    process = table_relation(listing, "process", parts, local)
-    labels = table_relation(listing, "labels", parts, local)
-    samples = table_relation(listing, "samples", parts, local)
+    only = (ranges, {problem_id}) if ranges is not None else None
+    process = table_relation(listing, "process", parts, local, only)
+    labels = table_relation(listing, "labels", parts, local, only)
+    samples = table_relation(listing, "samples", parts, local, only)
     columns = ", ".join(f"samples.{c}" for c in SAMPLE_COLUMNS)
     first, last = (page - 1) * per_page + 1, page * per_page
     return f"""
@@ -196,7 +200,15 @@ def problem_samples(
     if not f.models:
         return result
     sql = samples_sql(
-        listing, benchmark, problem_id, f.models, f.show, f.page, f.per_page, vs.lake.local
+        listing,
+        benchmark,
+        problem_id,
+        f.models,
+        f.show,
+        f.page,
+        f.per_page,
+        vs.lake.local,
+        vs.ranges,
     )
     for row in vs.sql(sql).to_pylist():
         side = result[row.pop("model")]
@@ -245,7 +257,8 @@ def sample_exists(
     """Whether the lake holds that sample (a label may only name one it holds)."""
 
     def build(listing: LakeListing) -> bool:
-        samples = table_relation(listing, "samples", [(model, benchmark)], vs.lake.local)
+        only = (vs.ranges, {problem_id})
+        samples = table_relation(listing, "samples", [(model, benchmark)], vs.lake.local, only)
         rows = vs.sql(
             f"select count(*) as found from {samples} as samples"
             f" where samples.problem_id = {sqltext.text(problem_id)}"

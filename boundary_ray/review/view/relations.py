@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from boundary_ray import schema
 from boundary_ray.review.view import sqltext
+from boundary_ray.review.view.file_ranges import ProblemRanges
 from boundary_ray.review.view.listing import LakeListing
 
 DUCKDB_TYPES = {
@@ -39,10 +40,17 @@ def empty_relation(table: str) -> str:
 
 
 def table_relation(
-    listing: LakeListing, table: str, partitions: Sequence[tuple[str, ...]], local: bool
+    listing: LakeListing,
+    table: str,
+    partitions: Sequence[tuple[str, ...]],
+    local: bool,
+    problems: tuple[ProblemRanges, set[str]] | None = None,
 ) -> str:
     """``table``'s rows of ``partitions`` (tuples of the table's partition values, in the order
-    of ``schema.PARTITIONS``) as a parenthesised relation with every column of ``table``."""
+    of ``schema.PARTITIONS``) as a parenthesised relation with every column of ``table``.
+
+    ``problems`` (the view's ``ProblemRanges`` and a set of problem ids) leaves out the files
+    whose footer says they hold none of those problems; the caller still filters the rows."""
     keys = schema.PARTITIONS[table]
     wanted = {tuple(p) for p in partitions}
     if not local and not keys:
@@ -55,11 +63,16 @@ def table_relation(
             for p in sorted(wanted)
         ]
         return f"(select * from {table} where {' or '.join(terms) or 'false'})"
-    paths = [
-        info.path
+    infos = [
+        info
         for info, part in listing.files.get(table, [])
         if tuple(part[k] for k in keys) in wanted
     ]
+    if problems is not None:
+        ranges, ids = problems
+        paths = ranges.holding(infos, ids)
+    else:
+        paths = [info.path for info in infos]
     pieces = []
     if paths:  # the same reader options as views.sql: partition columns from the folders
         pieces.append(

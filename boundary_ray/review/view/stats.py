@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from boundary_ray.review.view import sqltext
+from boundary_ray.review.view.file_ranges import ProblemRanges
 from boundary_ray.review.view.listing import LakeListing, Partition
 from boundary_ray.review.view.relations import table_relation
+from boundary_ray.review.view.view_session import ViewSession
 
 STAT_COLUMNS = (
     "n",
@@ -42,9 +44,12 @@ def stats_sql(
     partitions: Sequence[Partition],
     problem_id: str | None = None,
     local: bool = True,
+    ranges: ProblemRanges | None = None,
+    labelled: set[str] | None = None,
 ) -> str:
     """A select of ``problem_stats`` rows (model, benchmark, problem_id, ``STAT_COLUMNS``) for
-    ``partitions``, only ``problem_id`` when given."""
+    ``partitions``, only ``problem_id`` when given. With ``ranges`` only the sample files that
+    can hold ``problem_id`` (or, for the guesses, the ``labelled`` problems) are read."""
     fresh = listing.fresh_outcomes() if local else {}
     one = f" where problem_id = {sqltext.text(problem_id)}" if problem_id is not None else ""
     pieces = []
@@ -58,7 +63,8 @@ def stats_sql(
             )
     stale = [p for p in partitions if p not in fresh]
     if stale:
-        rows = table_relation(listing, "samples", stale, local)
+        only = (ranges, {problem_id}) if ranges is not None and problem_id is not None else None
+        rows = table_relation(listing, "samples", stale, local, only)
         pieces.append(
             "select samples.model, samples.benchmark, samples.problem_id,"
             " count(*)::bigint as n,"
@@ -75,7 +81,7 @@ def stats_sql(
             " group by samples.model, samples.benchmark, samples.problem_id"
         )
     counts = "\n    union all by name\n    ".join(pieces or [EMPTY_COUNTS])
-    guesses = guesses_sql(listing, partitions, problem_id, local)
+    guesses = guesses_sql(listing, partitions, problem_id, local, ranges, labelled)
     columns = ", ".join(f"counts.{c}" for c in STAT_COLUMNS if c != "guesses")
     return (
         f"with counts as (\n    {counts}\n),\nguessed as (\n    {guesses}\n)\n"
@@ -91,18 +97,22 @@ def guesses_sql(
     partitions: Sequence[Partition],
     problem_id: str | None = None,
     local: bool = True,
+    ranges: ProblemRanges | None = None,
+    labelled: set[str] | None = None,
 ) -> str:
     """Per problem, its correct samples whose latest label (largest ``at``) is 'guess'."""
-    labelled = {(part["model"], part["benchmark"]) for _, part in listing.files["labels"]}
-    wanted = [p for p in partitions if p in labelled]
+    with_labels = {(part["model"], part["benchmark"]) for _, part in listing.files["labels"]}
+    wanted = [p for p in partitions if p in with_labels]
     if not wanted:
         return (
             "select null::varchar as model, null::varchar as benchmark,"
             " null::varchar as problem_id, null::bigint as guesses where false"
         )
     one = f" where labels.problem_id = {sqltext.text(problem_id)}" if problem_id is not None else ""
-    labels = table_relation(listing, "labels", wanted, local)
-    samples = table_relation(listing, "samples", wanted, local)
+    ids = {problem_id} if problem_id is not None else labelled
+    only = (ranges, ids) if ranges is not None and ids is not None else None
+    labels = table_relation(listing, "labels", wanted, local, only)
+    samples = table_relation(listing, "samples", wanted, local, only)
     return (
         "select latest.model, latest.benchmark, latest.problem_id, count(*)::bigint as guesses"
         " from (select labels.model, labels.benchmark, labels.problem_id, labels.sample_idx,"
@@ -114,3 +124,16 @@ def guesses_sql(
         " where latest.label = 'guess' and samples.correct"
         " group by latest.model, latest.benchmark, latest.problem_id"
     )
+
+
+def labelled_problems(
+    vs: ViewSession, listing: LakeListing, partitions: Sequence[Partition]
+) -> set[str]:
+    """The problem ids that have a label in ``partitions`` (to read only their sample files)."""
+    with_labels = {(part["model"], part["benchmark"]) for _, part in listing.files["labels"]}
+    wanted = [p for p in partitions if p in with_labels]
+    if not wanted:
+        return set()
+    labels = table_relation(listing, "labels", wanted, vs.lake.local)
+    rows = vs.sql(f"select distinct labels.problem_id from {labels} as labels").column(0)
+    return {p for p in rows.to_pylist() if p is not None}

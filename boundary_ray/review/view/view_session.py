@@ -20,6 +20,7 @@ import pyarrow as pa
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.location import LakeLocation, open_lake
 from boundary_ray.query import QuerySession
+from boundary_ray.review.view.file_ranges import ProblemRanges
 from boundary_ray.review.view.listing import LakeListing, list_lake
 
 T = TypeVar("T")
@@ -37,6 +38,7 @@ class ViewSession:
         self._listing: LakeListing | None = None
         self._listed_at = 0.0
         self._cache: dict[Any, Any] = {}
+        self.ranges = ProblemRanges()  # problem ids per file, read from the footers once
 
     def close(self) -> None:
         """Close the DuckDB connection."""
@@ -52,6 +54,9 @@ class ViewSession:
                 if self._listing is None or listing.signature != self._listing.signature:
                     self._session.refresh()
                     self._cache.clear()
+                    self.ranges.forget_all_but(
+                        info for files in listing.files.values() for info, _ in files
+                    )
                 self._listing, self._listed_at = listing, now
             return self._listing
 
