@@ -18,7 +18,8 @@ from boundary_ray.lake.writer import write_rows
 from boundary_ray.query import run_query
 from boundary_ray.query.outcomes import refresh_outcomes
 from boundary_ray.review.view import sqltext
-from boundary_ray.review.view.filters import ParamError, problem_filters, sample_filters
+from boundary_ray.review.view.errors import ParamError
+from boundary_ray.review.view.filters import problem_filters, sample_filters
 from boundary_ray.review.view.problem_list import problem_list
 from boundary_ray.review.view.problem_page import problem_page
 from boundary_ray.review.view.view_session import ViewSession

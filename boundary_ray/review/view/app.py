@@ -27,8 +27,8 @@ from urllib.parse import quote, urlencode
 from boundary_ray.errors import BoundaryError
 from boundary_ray.review.view import filters, overview, problem_list, problem_page, text
 from boundary_ray.review.view.bands import BAND_TITLES
-from boundary_ray.review.view.labels import LabelError, store_label
-from boundary_ray.review.view.problem_page import NotFound
+from boundary_ray.review.view.errors import NotFound, ParamError, RequestError
+from boundary_ray.review.view.labels import store_label
 from boundary_ray.review.view.vega_bundle import VegaBundle
 from boundary_ray.review.view.view_session import ViewSession
 
@@ -99,13 +99,7 @@ def create_app(vs: ViewSession, who: str, token: str | None = None) -> Any:
         return HTMLResponse(html, status_code=status)
 
     def failure(request: Request, exc: BoundaryError) -> Response:
-        status = (
-            404
-            if isinstance(exc, NotFound)
-            else 400
-            if isinstance(exc, filters.ParamError | LabelError)
-            else 500
-        )
+        status = exc.status if isinstance(exc, RequestError) else 500
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if request.url.path.startswith("/api/"):
             return json_response({"error": message}, status)
@@ -143,7 +137,7 @@ def create_app(vs: ViewSession, who: str, token: str | None = None) -> Any:
     # --- pages ------------------------------------------------------------------------------
 
     def home(request: Request) -> Response:
-        exclude = filters._exclude(request.query_params)
+        exclude = filters.exclude_guess(request.query_params)
         return page("overview.html", title="Overview", data=overview.overview(vs), exclude=exclude)
 
     def problems(request: Request) -> Response:
@@ -191,7 +185,7 @@ def create_app(vs: ViewSession, who: str, token: str | None = None) -> Any:
         params = request.query_params
         for key in ("model", "benchmark", "problem_id"):
             if not params.get(key):
-                raise filters.ParamError(f"missing parameter {key!r}")
+                raise ParamError(f"missing parameter {key!r}")
         listing = vs.listing()
         model, benchmark = params["model"], params["benchmark"]
         if (model, benchmark) not in listing.samples_partitions():
@@ -217,7 +211,7 @@ def create_app(vs: ViewSession, who: str, token: str | None = None) -> Any:
         return json_response({"stored": row}, 201)
 
     def api_chart(request: Request) -> Response:
-        exclude = filters._exclude(request.query_params)
+        exclude = filters.exclude_guess(request.query_params)
         return json_response(overview.chart_spec(vs, exclude))
 
     def image(request: Request) -> Response:

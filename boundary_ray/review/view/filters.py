@@ -11,18 +11,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from boundary_ray.errors import BoundaryError
 from boundary_ray.review.view.bands import BANDS
+from boundary_ray.review.view.errors import ParamError
 
 VERDICT_FILTERS = ("truncated", "no_answer", "timeout", "error")
 SHOWS = ("all", "correct", "wrong", "truncated", "no_answer", "timeout", "error", "labelled")
 PER_PAGE_MAX = 200
 TEXT_MAX = 200
 OPS_RE = re.compile(r"^(\d{1,3})(?:-(\d{1,3}))?$")
-
-
-class ParamError(BoundaryError):
-    """A query-string parameter the view cannot use."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +92,7 @@ def problem_filters(
         verdict=_choice(params, "verdict", VERDICT_FILTERS),
         fallback=_flag(params, "fallback"),
         q=_text(params, "q"),
-        exclude_guess=_exclude(params),
+        exclude_guess=exclude_guess(params),
         max_rate=_number(params, "max_rate", 0.05, 0.0, 1.0),
         sort=sort,
         desc=_flag(params, "desc"),
@@ -174,7 +170,8 @@ def _flag(params: Mapping[str, str], key: str) -> bool:
     return value in ("1", "true", "on")
 
 
-def _exclude(params: Mapping[str, str]) -> bool:
+def exclude_guess(params: Mapping[str, str]) -> bool:
+    """``exclude=guess``: samples labelled guess count as wrong."""
     value = params.get("exclude") or ""
     if value not in ("", "guess"):
         raise ParamError(f"exclude={value[:100]!r}: expected guess")

@@ -14,18 +14,14 @@ from typing import Any
 
 from boundary_ray import schema
 from boundary_ray.common.clock import utc_now
-from boundary_ray.errors import BoundaryError
-from boundary_ray.review.view.problem_page import NotFound, sample_exists
+from boundary_ray.review.view.errors import LabelError, NotFound
+from boundary_ray.review.view.problem_page import sample_exists
 from boundary_ray.review.view.view_session import ViewSession
 
 NOTE_MAX = 4000
 WHO_MAX = 100
 ID_MAX = 1000
 FIELDS = ("model", "benchmark", "problem_id", "sample_idx", "label", "note", "who")
-
-
-class LabelError(BoundaryError):
-    """A label body the view cannot store."""
 
 
 def _text(body: dict[str, Any], key: str, limit: int, required: bool = True) -> str | None:

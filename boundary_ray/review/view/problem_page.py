@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from boundary_ray.errors import BoundaryError
 from boundary_ray.review.view import sqltext
 from boundary_ray.review.view.bands import BANDS, band_condition, hardest_rule
+from boundary_ray.review.view.errors import NotFound
 from boundary_ray.review.view.file_ranges import ProblemRanges
 from boundary_ray.review.view.filters import SampleFilters
 from boundary_ray.review.view.listing import LakeListing
@@ -44,10 +44,6 @@ SHOW_CONDITIONS = {
     "error": "selected.verdict = 'error'",
     "labelled": "latest_labels.label is not null",
 }
-
-
-class NotFound(BoundaryError):
-    """The page names a problem, model or sample that the lake does not hold."""
 
 
 def problem_row(

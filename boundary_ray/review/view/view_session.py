@@ -20,6 +20,7 @@ import pyarrow as pa
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.location import LakeLocation, open_lake
 from boundary_ray.query import QuerySession
+from boundary_ray.review.view.errors import RequestError
 from boundary_ray.review.view.file_ranges import ProblemRanges
 from boundary_ray.review.view.listing import LakeListing, list_lake
 
@@ -98,6 +99,8 @@ class ViewSession:
         with self._lock:
             try:
                 return build(self.listing())
+            except RequestError:
+                raise
             except BoundaryError:
                 fresh = self.listing(force=True)
                 return build(fresh)
