@@ -6,8 +6,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from conftest import Server
 from view_lakes import PAYLOADS
+from view_server import Server
 
 from boundary_ray.query import QuerySession, run_query
 

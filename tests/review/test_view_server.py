@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Server
 from view_lakes import N
+from view_server import Server
 
 from boundary_ray.cli import main
 from boundary_ray.lake.writer import write_rows
