@@ -264,6 +264,12 @@ def cmd_label(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_view(args: argparse.Namespace) -> int:
+    from boundary_ray.review.view.server import serve
+
+    return serve(args.lake, args.host, args.port, args.token, args.who)
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from boundary_ray.models.builtin import BUILTIN_MODELS, prepare_builtin
 
@@ -525,6 +531,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="hardest_solved parameters: max_rate (default 0.05), model, benchmark",
     )
     label.set_defaults(func=cmd_label)
+
+    view = verbs.add_parser(
+        "view",
+        help="read, compare and label samples in a browser: a local web server over the lake "
+        "(/, /problems, /problems/<benchmark>/<problem_id>, JSON under /api/)",
+    )
+    view.add_argument("--lake", default="./lake")
+    view.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: loopback)"
+    )
+    view.add_argument("--port", type=int, default=8000, help="port (0: a free one; default 8000)")
+    view.add_argument(
+        "--token",
+        help="a secret every request must carry (required beyond loopback); open the printed "
+        "address once and the browser keeps it in a cookie",
+    )
+    view.add_argument("--who", help="who labels (default: $USER); the page can change it")
+    view.set_defaults(func=cmd_view)
 
     models = verbs.add_parser("models", help="prepare the bundled offline models")
     models.add_argument("action", choices=["prepare", "list"])

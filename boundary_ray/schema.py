@@ -21,7 +21,10 @@ import pyarrow as pa
 #   3  images table (content-addressed image bytes); problems.images (their ids, in order)
 #   4  samples.process_verdict, process_reason (synthetic problems; added during version 2,
 #      so files of versions 2-3 may lack them); process and labels tables
-#   5  samples.source_verdict (`boundary import`: what the tool that wrote the file judged)
+#   5  samples.source_verdict (`boundary import`: what the tool that wrote the file judged);
+#      labels.note (the browser view's free text beside a label); outcomes.no_answer, timeout,
+#      error (verdict counts per problem); an outcomes cache's name covers its columns, so
+#      a cache written before a column was added is stale and rebuilt
 # `boundary lake upgrade` rewrites what reading as-is cannot handle (boundary_ray/lake/upgrade.py).
 LAKE_SCHEMA_VERSION = 5
 
@@ -138,6 +141,7 @@ LABELS = pa.schema(
         ("label", pa.string()),  # 'valid' | 'guess' | 'unsure'
         ("who", pa.string()),
         ("at", pa.string()),  # ISO 8601 UTC, microseconds
+        ("note", pa.string()),  # free text beside the label (the browser view, --import)
     ]
 )
 
@@ -159,6 +163,10 @@ OUTCOMES = pa.schema(
         ("c_process_explicit", pa.int64()),
         ("tokens", pa.int64()),  # response tokens, summed
         ("truncated", pa.int64()),  # samples cut off by the token limit
+        # samples per non-answer verdict (schema.VERDICTS): the browser view's filters
+        ("no_answer", pa.int64()),
+        ("timeout", pa.int64()),
+        ("error", pa.int64()),
     ]
 )
 

@@ -109,3 +109,9 @@ def ray_driver_env() -> dict[str, str]:
     if not verbose():
         env["RAY_BACKEND_LOG_LEVEL"] = os.environ.get("RAY_BACKEND_LOG_LEVEL") or "fatal"
     return env
+
+
+def user_name() -> str:
+    """Who labels in ``boundary view`` unless ``--who`` says: ``$USER``, ``$LOGNAME``, else
+    ``viewer``."""
+    return os.environ.get("USER") or os.environ.get("LOGNAME") or "viewer"

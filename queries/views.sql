@@ -437,7 +437,8 @@ select
     sample_idx,
     label,
     who,
-    "at"  -- quoted: a bare `at` is a keyword to DuckDB's parser
+    "at",  -- quoted: a bare `at` is a keyword to DuckDB's parser
+    note
 from (
     select * from read_parquet(
         getvariable('lake') || '/labels/model=*/benchmark=*/*.parquet',
@@ -451,7 +452,8 @@ from (
         null::integer as sample_idx,
         null::varchar as label,
         null::varchar as who,
-        null::varchar as at
+        null::varchar as at,
+        null::varchar as note
     where false
 );
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
@@ -29,7 +30,7 @@ import pyarrow.fs as pafs
 
 from boundary_ray import schema
 from boundary_ray.lake.location import open_lake
-from boundary_ray.lake.reader import file_infos, list_files, partition_values
+from boundary_ray.lake.reader import file_infos, list_files, partition_values, scan_table
 from boundary_ray.lake.writer import write_table
 from boundary_ray.query.views import create_views_over
 
@@ -46,8 +47,16 @@ SAMPLE_LEVEL_ONLY = ("labels", "process")
 def fingerprint(lake: str, model: str, benchmark: str) -> str:
     """A name for the current set of the partition's sample files (names, sizes, mtimes)."""
     paths = list_files(lake, "samples", {"model": model, "benchmark": benchmark})
+    return fingerprint_of(file_infos(lake, paths))
+
+
+def fingerprint_of(infos: Iterable[pafs.FileInfo]) -> str:
+    """``fingerprint`` of a partition whose sample files are ``infos`` (one listing can serve
+    many partitions). The outcomes' columns are part of it: a cache written before a column
+    was added to ``schema.OUTCOMES`` is stale."""
     digest = hashlib.sha1()
-    for info in sorted(file_infos(lake, paths), key=lambda i: i.path):
+    digest.update((",".join(schema.OUTCOMES.names) + "\n").encode())
+    for info in sorted(infos, key=lambda i: i.path):
         mtime = info.mtime_ns if info.mtime_ns is not None else -1
         digest.update(f"{info.base_name}|{info.size}|{mtime}\n".encode())
     return digest.hexdigest()[:20]
@@ -60,16 +69,30 @@ def _file_name(lake: str, part: dict[str, str]) -> str:
 
 def fresh_outcome_files(lake: str) -> list[str] | None:
     """The outcome file of every samples partition, or None when any is missing or stale
-    (or the lake has labels or re-computed process verdicts: then only samples answer)."""
+    (or the lake has labels or re-computed process verdicts: then only samples answer).
+    One listing of each table (samples, outcomes), however many partitions the lake has."""
     if any(list_files(lake, table) for table in SAMPLE_LEVEL_ONLY):
         return None
+    location = open_lake(lake)
+    samples: dict[tuple[str, ...], list[str]] = {}
+    for file in scan_table(lake, "samples"):
+        if file.partition is not None:
+            key = tuple(file.partition[c] for c in schema.PARTITIONS["samples"])
+            samples.setdefault(key, []).append(f"{location.root}/samples/{file.relative}")
+    cached = {
+        file.relative: f"{location.root}/outcomes/{file.relative}"
+        for file in scan_table(lake, "outcomes")
+        if file.partition is not None
+    }
     found = []
-    for part in partition_values(lake, "samples"):
-        wanted = f"{_file_name(lake, part)}.parquet"
-        files = [p for p in list_files(lake, "outcomes", part) if p.endswith("/" + wanted)]
-        if not files:
+    for key, paths in sorted(samples.items()):
+        folder = "/".join(
+            f"{c}={v}" for c, v in zip(schema.PARTITIONS["samples"], key, strict=True)
+        )
+        wanted = f"{folder}/{PREFIX}{fingerprint_of(location.fs.get_file_info(paths))}.parquet"
+        if wanted not in cached:
             return None
-        found.append(files[0])
+        found.append(cached[wanted])
     return found or None
 
 
@@ -132,12 +155,15 @@ def _compute(lake: str, part: dict[str, str]) -> pa.Table:
             counts = table if counts is None else _join(counts, table, list(columns.values()))
         totals = con.sql(
             "select problem_id, sum(response_tokens)::bigint as tokens,"
-            " (count(*) filter (where finish_reason = 'length'))::bigint as truncated"
+            " (count(*) filter (where finish_reason = 'length'))::bigint as truncated,"
+            " (count(*) filter (where verdict = 'no_answer'))::bigint as no_answer,"
+            " (count(*) filter (where verdict = 'timeout'))::bigint as timeout,"
+            " (count(*) filter (where verdict = 'error'))::bigint as error"
             " from samples group by problem_id order by problem_id"
         ).to_arrow_table()
     finally:
         con.close()
-    result = _join(counts, totals, ["tokens", "truncated"])
+    result = _join(counts, totals, ["tokens", "truncated", "no_answer", "timeout", "error"])
     return result.select(schema.OUTCOMES.names).cast(schema.OUTCOMES)
 
 

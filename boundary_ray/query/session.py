@@ -34,6 +34,10 @@ class QuerySession:
 
         self.lake = open_lake(lake)
         self._con = duckdb.connect()
+        # a session reads the same files again and again (a report, the browser view): keep
+        # their Parquet footers. Lake files are written whole and replaced by a rename, and
+        # DuckDB checks a file's modification time before it uses a footer it kept.
+        self._con.execute("set parquet_metadata_cache = true")
         self._variables: set[str] = set()
         self._statements: dict[str, str] | None = None  # the views, made by the first read
 
@@ -68,13 +72,18 @@ class QuerySession:
 
         return self._read(f"query {name}", read)
 
-    def sql(self, text: str) -> pa.Table:
+    def sql(self, text: str, *, outcomes: bool = True) -> pa.Table:
         """Run SQL ``text`` over the lake's views (``problems``, ``models``, ``samples``,
-        ``scores``, ``problem_outcomes``, ...)."""
+        ``scores``, ``problem_outcomes``, ...).
+
+        ``outcomes=False`` leaves ``problem_outcomes`` as the last statement pointed it, for
+        SQL that does not read it (the browser view's pages): that saves listing the lake's
+        samples and outcomes before the statement."""
 
         def read() -> pa.Table:
             self._set_variables({})
-            self._point_problem_outcomes({})
+            if outcomes:
+                self._point_problem_outcomes({})
             result = self._con.sql(text)
             if result is None:  # a statement that returns nothing (``set variable ...``)
                 raise BoundaryError(f"sql on lake {self.lake}: the statement returns no table")

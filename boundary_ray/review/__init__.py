@@ -1,1 +1,2 @@
-"""Reading samples as a researcher: labels (``boundary label``) and, next, the browser view."""
+"""Reading samples as a researcher: labels (``boundary label``, ``labelling``) and the browser
+view (``boundary view``, ``view/``)."""

@@ -1,13 +1,20 @@
 """``boundary label``: people read the hardest solved chains of thought and say whether each
 right answer came from a valid argument or a guess (the paper's manual check, made repeatable).
 
-Three ways in, one table out (``labels/``, append-only; the latest ``at`` per sample wins in
-the queries, older labels stay as history):
+Four ways in, one table out (``labels/``, append-only; the latest ``at`` per sample wins in
+the queries, older labels stay as history); each label may carry a free-text ``note``:
 
 - in the terminal: ``boundary label --lake DIR --who NAME`` walks the ``hardest_solved`` rows
-  and asks ``[v]alid / [g]uess / [u]nsure / [s]kip / [q]uit`` for each;
-- by file: ``--export FILE.jsonl`` writes those rows with an empty ``label`` to fill in by hand
-  (any editor), and ``--import FILE.jsonl`` stores the filled-in labels (empty ones skipped).
+  and asks ``[v]alid / [g]uess / [u]nsure / [s]kip / [q]uit`` for each (text after the letter
+  and a space is the note: ``g the 7 comes from nowhere``);
+- by file: ``--export FILE.jsonl`` writes those rows with an empty ``label`` and ``note`` to
+  fill in by hand (any editor), and ``--import FILE.jsonl`` stores the filled-in labels (empty
+  ones skipped);
+- in the browser: ``boundary view`` (``review/view/``) labels any sample, through
+  ``write_labels`` too.
+
+Which problems ``hardest_solved`` offers: 0 < c/n < max_rate where n allows it, else those
+solved by exactly one sample (its column ``rule``; ``queries/hardest_solved.sql``).
 
 ``boundary query pass_at_k --param exclude=guess`` then counts labelled guesses as wrong, and
 its ``guess_only_problems`` says how many problems were solved only by them.
@@ -25,7 +32,18 @@ from boundary_ray.common.jsonl import jsonl_objects
 from boundary_ray.errors import BoundaryError
 
 KEY = ("model", "benchmark", "problem_id", "sample_idx")
-EXPORT_FIELDS = (*KEY, "n", "c", "question", "answer", "extracted_answer", "response", "label")
+EXPORT_FIELDS = (
+    *KEY,
+    "n",
+    "c",
+    "rule",
+    "question",
+    "answer",
+    "extracted_answer",
+    "response",
+    "label",
+    "note",
+)
 ANSWERS = {"v": "valid", "g": "guess", "u": "unsure"}
 FLUSH_EVERY = 10
 
@@ -45,6 +63,7 @@ def export_candidates(lake: str, path: str, params: dict[str, str] | None = None
             for row in rows:
                 record = {field: row.get(field) for field in EXPORT_FIELDS}
                 record["label"] = ""
+                record["note"] = ""
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise BoundaryError(f"{path}: cannot write ({exc.strerror})") from None
@@ -85,7 +104,16 @@ def _read_labels(handle: TextIO, path: str, who: str | None) -> Iterator[dict[st
         person = who or record.get("who")
         if not person:
             raise BoundaryError(f"{where}: no 'who' (give --who NAME or a 'who' field)")
-        yield {**row, "label": label, "who": str(person), "at": str(record.get("at") or utc_now())}
+        note = record.get("note")
+        if note is not None and not isinstance(note, str):
+            raise BoundaryError(f"{where}: field 'note' must be a string")
+        yield {
+            **row,
+            "label": label,
+            "who": str(person),
+            "at": str(record.get("at") or utc_now()),
+            "note": note or None,
+        }
 
 
 def _check_samples_exist(lake: str, rows: list[dict[str, Any]], path: str) -> None:
@@ -127,7 +155,8 @@ def label_interactively(
     """Walk the ``hardest_solved`` rows, asking for a label each; returns how many were stored.
 
     Labels are written every ``FLUSH_EVERY`` answers and on the way out (quit, end of input,
-    Ctrl-C), so an interrupted session keeps what was said.
+    Ctrl-C), so an interrupted session keeps what was said. An answer's text after its letter
+    and a space is the label's note (``g the 7 comes from nowhere``).
     """
     rows = candidates(lake, params)
     pending: list[dict[str, Any]] = []
@@ -135,13 +164,19 @@ def label_interactively(
     try:
         for number, row in enumerate(rows, start=1):
             show(_card(row, number, len(rows)))
-            answer = _ask(ask)
+            answer, note = _ask(ask)
             if answer == "q":
                 break
             if answer == "s":
                 continue
             pending.append(
-                {**{k: row[k] for k in KEY}, "label": ANSWERS[answer], "who": who, "at": utc_now()}
+                {
+                    **{k: row[k] for k in KEY},
+                    "label": ANSWERS[answer],
+                    "who": who,
+                    "at": utc_now(),
+                    "note": note,
+                }
             )
             if len(pending) >= FLUSH_EVERY:
                 stored += len(pending)
@@ -156,11 +191,14 @@ def label_interactively(
     return stored
 
 
-def _ask(ask: Callable[[str], str]) -> str:
+def _ask(ask: Callable[[str], str]) -> tuple[str, str | None]:
+    """The answer's letter and its note (the text after the first word), or None."""
     while True:
-        answer = ask("[v]alid / [g]uess / [u]nsure / [s]kip / [q]uit > ").strip().lower()[:1]
+        text = ask("[v]alid / [g]uess / [u]nsure / [s]kip / [q]uit (a note may follow) > ")
+        first, _, rest = text.strip().partition(" ")
+        answer = first.lower()[:1]
         if answer in ("v", "g", "u", "s", "q"):
-            return answer
+            return answer, rest.strip() or None
 
 
 def _card(row: dict[str, Any], number: int, total: int) -> str:
@@ -169,7 +207,12 @@ def _card(row: dict[str, Any], number: int, total: int) -> str:
         [
             rule,
             f"[{number}/{total}] {row['model']} · {row['benchmark']} · {row['problem_id']}"
-            f" · sample {row['sample_idx']} · solved {row['c']}/{row['n']}",
+            f" · sample {row['sample_idx']} · solved {row['c']}/{row['n']}"
+            + (
+                " (solved by one sample only; n too small for c/n < max_rate)"
+                if row.get("rule") == "one_correct"
+                else ""
+            ),
             f"Question: {row.get('question') or '(not in the lake)'}",
             f"Gold answer: {row.get('answer')}   extracted: {row.get('extracted_answer')}",
             rule,

@@ -171,6 +171,7 @@ def test_hardest_solved(tmp_path):
     )
     got = run_query("hardest_solved", lake).to_pylist()
     assert [(r["problem_id"], r["sample_idx"], r["c"], r["n"]) for r in got] == [("p0", 7, 1, 40)]
+    assert got[0]["rule"] == "max_rate"  # n = 40 allows the paper's band
     assert (got[0]["question"], got[0]["answer"], got[0]["response"]) == (
         "Q0",
         "7",
@@ -179,6 +180,36 @@ def test_hardest_solved(tmp_path):
     wider = run_query("hardest_solved", lake, {"max_rate": "0.06"}).to_pylist()
     assert [(r["problem_id"], r["sample_idx"]) for r in wider] == [("p0", 7), ("p1", 0), ("p1", 1)]
     assert wider[1]["question"] is None  # no problems row for p1
+
+
+def test_hardest_solved_at_small_n_takes_the_problems_one_sample_solved(tmp_path):
+    """With n <= 1/max_rate no c >= 1 is below max_rate (1 of 16 is 6.25 %): the band would
+    be empty, so such problems are the ones solved by exactly one sample."""
+    lake = str(tmp_path / "lake")
+    small = sample_rows(
+        "m",
+        "small",
+        [
+            [i == 3 for i in range(16)],  # p0: 1/16 -> one_correct
+            [i < 2 for i in range(16)],  # p1: 2/16 -> not
+            [False] * 16,  # p2: unsolved -> not
+            [i == 0 for i in range(20)],  # p3: 1/20 = max_rate exactly -> one_correct
+        ],
+    )
+    large = sample_rows("m", "large", [[i == 5 for i in range(21)], [i < 2 for i in range(21)]])
+    write_rows(lake, "samples", small + large)
+    got = run_query("hardest_solved", lake).to_pylist()
+    assert [(r["benchmark"], r["problem_id"], r["sample_idx"], r["rule"]) for r in got] == [
+        ("large", "p0", 5, "max_rate"),  # 1/21 < 0.05: the paper's band
+        ("small", "p3", 0, "one_correct"),
+        ("small", "p0", 3, "one_correct"),
+    ]
+    # a wider band: 1/16 < 0.1, so n = 16 allows it and p1 (2/16) is still above it
+    wider = run_query("hardest_solved", lake, {"max_rate": "0.1", "benchmark": "small"})
+    assert [(r["problem_id"], r["rule"]) for r in wider.to_pylist()] == [
+        ("p3", "max_rate"),
+        ("p0", "max_rate"),
+    ]
 
 
 def test_answer_health(tmp_path):
