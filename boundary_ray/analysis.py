@@ -106,6 +106,8 @@ def run_query(name: str, lake: str, params: dict[str, str] | None = None) -> pa.
             for key, value in values.items():
                 con.execute(f"set variable {key} = ?", [value])
             _use_outcomes(con, lake, values)
+            if re.search(r"\b(?:from|join)\s+problem_answer_classes\b", sql):
+                _use_answer_classes(con, lake)
             return con.sql(sql).to_arrow_table()
         except duckdb.Error as exc:
             raise BoundaryError(f"query {name} on lake {lake}: {first_line(exc)}") from exc
@@ -147,6 +149,8 @@ def _convert_value(query: str, key: str, raw: str, spec: dict[str, Any]) -> Any:
             value = float(raw)
         elif kind == "int_list":
             value = [int(part) for part in raw.strip().strip("[]").split(",") if part.strip()]
+        elif kind == "float_list":
+            value = [float(part) for part in raw.strip().strip("[]").split(",") if part.strip()]
         elif kind == "string":
             value = raw
         else:
@@ -157,8 +161,9 @@ def _convert_value(query: str, key: str, raw: str, spec: dict[str, Any]) -> Any:
     if choices and value not in choices:
         raise BoundaryError(f"{where}: expected one of {', '.join(map(str, choices))}")
     items = value if isinstance(value, list) else [value]
-    if kind == "int_list" and not items:
-        raise BoundaryError(f"{where}: expected a comma-separated list of integers")
+    if kind in ("int_list", "float_list") and not items:
+        noun = "integers" if kind == "int_list" else "numbers"
+        raise BoundaryError(f"{where}: expected a comma-separated list of {noun}")
     low, high = spec.get("min"), spec.get("max")
     for item in items if kind != "string" else []:
         if item != item or (low is not None and item < low) or (high is not None and item > high):
@@ -208,6 +213,30 @@ def _use_outcomes(con: Any, lake: str, values: dict[str, Any]) -> None:
         return
     con.register("outcomes_cache", arrow_dataset(lake, "outcomes", files))
     con.execute(f"create or replace view problem_outcomes as select {columns} from outcomes_cache")
+
+
+def _use_answer_classes(con: Any, lake: str) -> None:
+    """Point ``problem_answer_classes`` at the answer-class files (``answer_classes.py``) of the
+    partitions where they are fresh; the other partitions keep views.sql's classes of exact
+    answer strings, read from their samples."""
+    from boundary_ray.answer_classes import answer_class_files
+
+    fresh, stale = answer_class_files(lake)
+    if not fresh:
+        return
+    columns = ", ".join(schema.ANSWER_CLASSES.names)
+    con.register("answer_classes_cache", arrow_dataset(lake, "answer_classes", fresh))
+    union = ""
+    if stale:
+        con.register("stale_partitions", pa.Table.from_pylist(stale))
+        union = (
+            f" union all select {columns} from exact_answer_classes"
+            " semi join stale_partitions using (model, benchmark)"
+        )
+    con.execute(
+        "create or replace view problem_answer_classes as"
+        f" select {columns} from answer_classes_cache{union}"
+    )
 
 
 def _run_views(con: Any, lake: str, files: dict[str, list[str]], registered: bool = False) -> None:

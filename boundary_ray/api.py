@@ -37,6 +37,7 @@ PARAM_TYPES: dict[str, Any] = {
     "float": float,
     "string": str,
     "int_list": list[int],
+    "float_list": list[float],
 }
 
 

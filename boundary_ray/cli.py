@@ -55,6 +55,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from boundary_ray.outcomes import refresh_outcomes
 
     refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
+    from boundary_ray.answer_classes import refresh_answer_classes
+
+    refresh_answer_classes(result["lake"])  # maj@k's classes, by the verifier's equivalence
     if not args.quiet:
         _print_run_summary(result["run_id"], result["lake"])
     if demo:
@@ -245,6 +248,20 @@ def cmd_lake_outcomes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lake_answer_classes(args: argparse.Namespace) -> int:
+    from boundary_ray.answer_classes import refresh_answer_classes
+    from boundary_ray.lake.reader import lake_root
+
+    lake_root(args.lake)
+    counts = refresh_answer_classes(args.lake)
+    comparisons = counts.pop("comparisons")
+    print(
+        ", ".join(f"{count} {what}" for what, count in counts.items())
+        + f" partitions; {comparisons} verifier comparisons"
+    )
+    return 0
+
+
 def cmd_lake_upgrade(args: argparse.Namespace) -> int:
     from boundary_ray.lake.upgrade import upgrade_lake
 
@@ -363,6 +380,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     outcomes.add_argument("--lake", default="./lake")
     outcomes.set_defaults(func=cmd_lake_outcomes)
+    classes = lake_verbs.add_parser(
+        "answer-classes",
+        help="rebuild the answer classes maj_at_k votes over, grouping answers with the "
+        "verifier's equivalence (math-verify, the visual rule); partitions unchanged are kept",
+    )
+    classes.add_argument("--lake", default="./lake")
+    classes.set_defaults(func=cmd_lake_answer_classes)
 
     runs = verbs.add_parser(
         "runs", help="the lake's runs: state (running, done, interrupted, failed), times, counts"

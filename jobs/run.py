@@ -17,12 +17,14 @@ from _entry import run_job
 
 
 def _run_spec_file() -> Callable[..., Any]:
+    from boundary_ray.answer_classes import refresh_answer_classes
     from boundary_ray.outcomes import refresh_outcomes
     from boundary_ray.pipeline import run_spec_file
 
     def run_and_refresh(*args: Any, **kwargs: Any) -> Any:
         result = run_spec_file(*args, **kwargs)
         refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
+        refresh_answer_classes(result["lake"])  # maj@k's classes, by the verifier's equivalence
         return result
 
     return run_and_refresh

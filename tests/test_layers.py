@@ -20,10 +20,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("spec", "series"),
     ("benchmarks", "prompts", "models"),
     ("sampler",),
-    ("verifiers",),
+    ("verifiers", "answer_equivalence"),
     ("lake",),
     ("pipeline", "scoring", "run_plan"),
-    ("analysis", "outcomes", "labelling"),
+    ("analysis", "outcomes", "labelling", "answer_classes"),
     ("charts",),
     ("api", "cli", "__init__"),  # the library surface and the command line over everything
 ]

@@ -1,0 +1,153 @@
+-- g_pass_at_k: G-Pass@k_tau per model and benchmark, on pass_at_k's k grid (Liu et al. 2024,
+-- "Are your LLMs capable of stable reasoning?", OpenCompass and lighteval's G-Pass@k): the
+-- chance that at least a share tau of k samples drawn without replacement are correct. tau
+-- near 0 is pass@k (breadth), tau = 1 is pass^k (every sample right).
+--
+-- Output: model, benchmark, k, tau, g_pass_at_k
+--   G-Pass@k_tau = mean over problems of
+--       sum_{j = m}^{c} C(c, j) C(n - c, k - j) / C(n, k),   m = max(ceil(tau k), 1)
+--   the upper tail of the hypergeometric count X of correct samples among the k. ceil(tau k)
+--   is taken of tau k less 1e-9, so that a product such as 0.7 x 10 that lands a hair above 7
+--   in doubles still means 7 (OpenCompass's float ceil would make it 8).
+--   The sum runs over the counts j of draw_window_low .. draw_window_high (views.sql), which
+--   hold all but 1e-16 of X's probability: each term is exact, the sum is the tail to 1e-15.
+--   Problems with the same (n, c) share one tail per k: the sums run once per distinct
+--   (n, c, k), whatever the number of problems.
+--
+-- Parameters:
+--   tau        the thresholds, a list of numbers in (0, 1]   (default: 0.25, 0.5, 0.75, 1.0)
+--   ks         extra k values, a list of integers             (default: none)
+--   model      only this model                                (default: all)
+--   benchmark  only this benchmark                            (default: all)
+--   correct, exclude, answers: what counts as correct (views.sql, problem_outcomes)
+--
+-- Checked against scipy.stats.hypergeom and OpenCompass's formula:
+-- tests/queries/test_estimators.py.
+
+with
+
+-- n = samples drawn for the problem, c = samples graded correct (views.sql)
+selected_outcomes as (
+    select
+        problem_outcomes.model,
+        problem_outcomes.benchmark,
+        problem_outcomes.problem_id,
+        problem_outcomes.n,
+        problem_outcomes.c
+    from problem_outcomes
+    where (getvariable('model') is null or problem_outcomes.model = getvariable('model'))
+        and (
+            getvariable('benchmark') is null
+            or problem_outcomes.benchmark = getvariable('benchmark')
+        )
+),
+
+per_cell as (
+    select
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
+        min(selected_outcomes.n) as max_k
+    from selected_outcomes
+    group by selected_outcomes.model, selected_outcomes.benchmark
+),
+
+-- the k of each (model, benchmark), as in pass_at_k (k_grid in views.sql)
+k_values as (
+    select
+        per_cell.model,
+        per_cell.benchmark,
+        cell_k.k
+    from per_cell
+    cross join lateral k_grid(per_cell.max_k, getvariable('ks')) as cell_k
+),
+
+taus as (
+    select distinct cast(unnest(
+        coalesce(getvariable('tau'), [0.25, 0.5, 0.75, 1.0]::double[])
+    ) as double) as tau
+),
+
+per_problem_k as (
+    select
+        k_values.model,
+        k_values.benchmark,
+        k_values.k,
+        selected_outcomes.n,
+        selected_outcomes.c
+    from k_values
+    inner join selected_outcomes
+        on selected_outcomes.model = k_values.model
+        and selected_outcomes.benchmark = k_values.benchmark
+),
+
+distinct_draws as (
+    select distinct
+        per_problem_k.n,
+        per_problem_k.c,
+        per_problem_k.k
+    from per_problem_k
+),
+
+-- P(X = j) for each count j of the window of X (views.sql, draw_window_low/high)
+draw_pmf as (
+    select
+        distinct_draws.n,
+        distinct_draws.c,
+        distinct_draws.k,
+        counts.j,
+        hypergeometric_pmf(distinct_draws.n, distinct_draws.c, distinct_draws.k, counts.j) as p
+    from distinct_draws
+    cross join lateral (
+        select unnest(range(
+            draw_window_low(distinct_draws.n, distinct_draws.c, distinct_draws.k),
+            draw_window_high(distinct_draws.n, distinct_draws.c, distinct_draws.k) + 1
+        )) as j
+    ) as counts
+),
+
+-- m = max(ceil(tau k), 1) correct samples needed among the k
+thresholds as (
+    select
+        distinct_draws.n,
+        distinct_draws.c,
+        distinct_draws.k,
+        taus.tau,
+        greatest(cast(ceil(taus.tau * distinct_draws.k - 1e-9) as bigint), 1) as m
+    from distinct_draws
+    cross join taus
+),
+
+-- P(X >= m)
+tails as (
+    select
+        thresholds.n,
+        thresholds.c,
+        thresholds.k,
+        thresholds.tau,
+        coalesce(sum(draw_pmf.p), 0.0) as g_pass
+    from thresholds
+    left join draw_pmf
+        on draw_pmf.n = thresholds.n
+        and draw_pmf.c = thresholds.c
+        and draw_pmf.k = thresholds.k
+        and draw_pmf.j >= thresholds.m
+    group by thresholds.n, thresholds.c, thresholds.k, thresholds.tau
+),
+
+final as (
+    select
+        per_problem_k.model,
+        per_problem_k.benchmark,
+        per_problem_k.k,
+        tails.tau,
+        avg(tails.g_pass) as g_pass_at_k
+    from per_problem_k
+    inner join tails
+        on tails.n = per_problem_k.n
+        and tails.c = per_problem_k.c
+        and tails.k = per_problem_k.k
+    group by per_problem_k.model, per_problem_k.benchmark, per_problem_k.k, tails.tau
+    order by per_problem_k.model, per_problem_k.benchmark, per_problem_k.k, tails.tau
+)
+
+select * from final
