@@ -60,11 +60,12 @@ problem_options as (
     where try(json_valid(problems.meta))
 ),
 
+-- the problems of each (model, benchmark) counted by (n, c, type, options): they share every
+-- estimate
 typed_problems as (
     select
         selected_outcomes.model,
         selected_outcomes.benchmark,
-        selected_outcomes.problem_id,
         selected_outcomes.n,
         selected_outcomes.c,
         case
@@ -77,11 +78,13 @@ typed_problems as (
             when problem_options.stated_type = 'multi_choice'
                 or problem_options.listed_options is not null
                 then coalesce(problem_options.listed_options, 5)
-        end as options
+        end as options,
+        count(*) as problems
     from selected_outcomes
     left join problem_options
         on problem_options.benchmark = selected_outcomes.benchmark
         and problem_options.problem_id = selected_outcomes.problem_id
+    group by all
 ),
 
 per_cell as (
@@ -109,6 +112,7 @@ per_problem_k as (
         k_values.benchmark,
         k_values.k,
         typed_problems.question_type,
+        typed_problems.problems,
         pass_at_k_estimate(typed_problems.n, typed_problems.c, k_values.k) as pass_at_k,
         -- k independent uniform picks among m options miss the right one with (1 - 1/m)^k
         coalesce(1.0 - pow(1.0 - 1.0 / typed_problems.options, k_values.k), 0.0) as chance
@@ -124,9 +128,11 @@ final as (
         per_problem_k.benchmark,
         per_problem_k.k,
         coalesce(per_problem_k.question_type, 'all') as question_type,
-        avg(per_problem_k.pass_at_k) as pass_at_k,
-        avg(per_problem_k.chance) as chance_pass_at_k,
-        count(*) as problems
+        sum(per_problem_k.problems * per_problem_k.pass_at_k) / sum(per_problem_k.problems)
+            as pass_at_k,
+        sum(per_problem_k.problems * per_problem_k.chance) / sum(per_problem_k.problems)
+            as chance_pass_at_k,
+        sum(per_problem_k.problems)::bigint as problems
     from per_problem_k
     group by grouping sets (
         (per_problem_k.model, per_problem_k.benchmark, per_problem_k.k, per_problem_k.question_type),

@@ -67,17 +67,30 @@ taus as (
     ) as double) as tau
 ),
 
+-- the problems of each (model, benchmark) counted by (n, c): they share every estimate
+outcome_counts as (
+    select
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
+        selected_outcomes.n,
+        selected_outcomes.c,
+        count(*) as problems
+    from selected_outcomes
+    group by all
+),
+
 per_problem_k as (
     select
         k_values.model,
         k_values.benchmark,
         k_values.k,
-        selected_outcomes.n,
-        selected_outcomes.c
+        outcome_counts.n,
+        outcome_counts.c,
+        outcome_counts.problems
     from k_values
-    inner join selected_outcomes
-        on selected_outcomes.model = k_values.model
-        and selected_outcomes.benchmark = k_values.benchmark
+    inner join outcome_counts
+        on outcome_counts.model = k_values.model
+        and outcome_counts.benchmark = k_values.benchmark
 ),
 
 distinct_draws as (
@@ -88,14 +101,20 @@ distinct_draws as (
     from per_problem_k
 ),
 
--- P(X = j) for each count j of the window of X (views.sql, draw_window_low/high)
-draw_pmf as (
+-- P(X >= j) for each count j of the window of X (views.sql, draw_window_low/high): the
+-- window's pmf summed from the top down
+draw_tails as (
     select
         distinct_draws.n,
         distinct_draws.c,
         distinct_draws.k,
         counts.j,
-        hypergeometric_pmf(distinct_draws.n, distinct_draws.c, distinct_draws.k, counts.j) as p
+        sum(hypergeometric_pmf(distinct_draws.n, distinct_draws.c, distinct_draws.k, counts.j))
+            over (
+                partition by distinct_draws.n, distinct_draws.c, distinct_draws.k
+                order by counts.j desc
+                rows between unbounded preceding and current row
+            ) as tail
     from distinct_draws
     cross join lateral (
         select unnest(range(
@@ -112,26 +131,27 @@ thresholds as (
         distinct_draws.c,
         distinct_draws.k,
         taus.tau,
-        greatest(cast(ceil(taus.tau * distinct_draws.k - 1e-9) as bigint), 1) as m
+        greatest(cast(ceil(taus.tau * distinct_draws.k - 1e-9) as bigint), 1) as m,
+        draw_window_low(distinct_draws.n, distinct_draws.c, distinct_draws.k) as window_low
     from distinct_draws
     cross join taus
 ),
 
--- P(X >= m)
+-- P(X >= m): the tail from m, or from the window's low end when m is below it (the counts
+-- under it weigh 1e-16); 0 when m is above the window
 tails as (
     select
         thresholds.n,
         thresholds.c,
         thresholds.k,
         thresholds.tau,
-        coalesce(sum(draw_pmf.p), 0.0) as g_pass
+        coalesce(draw_tails.tail, 0.0) as g_pass
     from thresholds
-    left join draw_pmf
-        on draw_pmf.n = thresholds.n
-        and draw_pmf.c = thresholds.c
-        and draw_pmf.k = thresholds.k
-        and draw_pmf.j >= thresholds.m
-    group by thresholds.n, thresholds.c, thresholds.k, thresholds.tau
+    left join draw_tails
+        on draw_tails.n = thresholds.n
+        and draw_tails.c = thresholds.c
+        and draw_tails.k = thresholds.k
+        and draw_tails.j = greatest(thresholds.m, thresholds.window_low)
 ),
 
 final as (
@@ -140,7 +160,7 @@ final as (
         per_problem_k.benchmark,
         per_problem_k.k,
         tails.tau,
-        avg(tails.g_pass) as g_pass_at_k
+        sum(per_problem_k.problems * tails.g_pass) / sum(per_problem_k.problems) as g_pass_at_k
     from per_problem_k
     inner join tails
         on tails.n = per_problem_k.n

@@ -151,18 +151,79 @@ problem_k as (
         and profiles.others = per_problem.others
 ),
 
--- each (profile, k) with a correct class, and T = min(c, k, largest other class, floor(k/2)):
--- past T the correct class wins outright
-profile_k as (
+-- each (profile, k) with a correct class, and T = min(c, k, largest other class a, floor(k/2),
+-- t_reach): past T the correct class wins outright. t_reach: given t correct votes, class a's
+-- count has the window (k - t) a / (n - c) +- d with d <= draw_spread(n - c, min(k, (n - c)/2))
+-- (the spread grows with the draws up to half the population, then shrinks), so a t above
+-- (k a / (n - c) + that d) / (1 + a / (n - c)) is out of every class's reach
+distinct_profile_k as (
     select distinct
         problem_k.profile_id,
         problem_k.k,
         profiles.n,
         profiles.c,
-        least(profiles.c, problem_k.k, coalesce(profiles.others[1], 0), problem_k.k // 2) as t_max
+        coalesce(profiles.others[1], 0) as a_max
     from problem_k
     inner join profiles on profiles.profile_id = problem_k.profile_id
     where profiles.c > 0
+),
+
+profile_k as (
+    select
+        distinct_profile_k.profile_id,
+        distinct_profile_k.k,
+        distinct_profile_k.n,
+        distinct_profile_k.c,
+        least(
+            distinct_profile_k.c,
+            distinct_profile_k.k,
+            distinct_profile_k.a_max,
+            distinct_profile_k.k // 2,
+            case
+                when distinct_profile_k.a_max = 0 then 0
+                else cast(floor(
+                    (
+                        distinct_profile_k.k * distinct_profile_k.a_max
+                            / (distinct_profile_k.n - distinct_profile_k.c)
+                        + draw_spread(
+                            distinct_profile_k.n - distinct_profile_k.c,
+                            least(
+                                distinct_profile_k.k,
+                                (distinct_profile_k.n - distinct_profile_k.c) // 2
+                            )
+                        )
+                    )
+                    / (1 + distinct_profile_k.a_max / (distinct_profile_k.n - distinct_profile_k.c))
+                    + 1e-9
+                ) as bigint)
+            end
+        ) as t_max
+    from distinct_profile_k
+),
+
+-- lost: at the highest t of the correct count's window (up to T) the largest other class
+-- outnumbers it but for 1e-16 (its window lies above t); then it does at every lower t too
+-- (fewer correct votes, more draws left for the class), so no t up to T wins
+profile_bounds as (
+    select
+        profile_k.*,
+        draw_window_low(profile_k.n, profile_k.c, profile_k.k) as t_low,
+        draw_window_high(profile_k.n, profile_k.c, profile_k.k) as t_high,
+        case
+            -- (no t >= 1 up to T: nothing to lose; the other k - t draws must fit in n - c)
+            when tops.t_top < 1 or profile_k.k - tops.t_top > profile_k.n - profile_k.c then false
+            else draw_window_low(
+                profile_k.n - profile_k.c, profiles.others[1], profile_k.k - tops.t_top
+            ) > tops.t_top
+        end as lost,
+        len(profiles.others) = 1 as one_class
+    from profile_k
+    inner join profiles on profiles.profile_id = profile_k.profile_id
+    cross join lateral (
+        select least(
+            profile_k.t_max, draw_window_high(profile_k.n, profile_k.c, profile_k.k)
+        ) as t_top
+    ) as tops
 ),
 
 profile_classes as (
@@ -176,22 +237,25 @@ profile_classes as (
     ) as classes
 ),
 
--- the counts t <= T of correct votes within their window, with P(t)
+-- the counts t <= T of correct votes within their window, with P(t); none where the profile
+-- is lost over the whole window (maj@k = 0 there)
 correct_counts as (
     select
-        profile_k.profile_id,
-        profile_k.k,
-        profile_k.n,
-        profile_k.c,
+        profile_bounds.profile_id,
+        profile_bounds.k,
+        profile_bounds.n,
+        profile_bounds.c,
+        profile_bounds.lost,
         counts.t,
-        hypergeometric_pmf(profile_k.n, profile_k.c, profile_k.k, counts.t) as p_t
-    from profile_k
+        hypergeometric_pmf(profile_bounds.n, profile_bounds.c, profile_bounds.k, counts.t) as p_t
+    from profile_bounds
     cross join lateral (
         select unnest(range(
-            draw_window_low(profile_k.n, profile_k.c, profile_k.k),
-            least(profile_k.t_max, draw_window_high(profile_k.n, profile_k.c, profile_k.k)) + 1
+            profile_bounds.t_low, least(profile_bounds.t_max, profile_bounds.t_high) + 1
         )) as t
     ) as counts
+    where not (profile_bounds.lost and profile_bounds.t_max >= profile_bounds.t_high)
+        and not profile_bounds.one_class
 ),
 
 -- the classes that can reach t (a >= t; t <= k - t holds as t <= T), for each t that weighs:
@@ -205,34 +269,54 @@ reaching_classes as (
         correct_counts.t,
         profile_classes.class_no,
         profile_classes.a,
+        correct_counts.n - correct_counts.c as n_others,
         draw_window_low(
             correct_counts.n - correct_counts.c, profile_classes.a,
             correct_counts.k - correct_counts.t
         ) as x_low,
+        draw_window_high(
+            correct_counts.n - correct_counts.c, profile_classes.a,
+            correct_counts.k - correct_counts.t
+        ) as x_high,
         floor(
             (correct_counts.k - correct_counts.t + 1) * (profile_classes.a + 1)
             / (correct_counts.n - correct_counts.c + 2)
-        ) as mode,
-        hypergeometric_pmf(
-            correct_counts.n - correct_counts.c, profile_classes.a,
-            correct_counts.k - correct_counts.t, correct_counts.t
-        ) as p_tie
+        ) as mode
     from correct_counts
     inner join profile_classes
         on profile_classes.profile_id = correct_counts.profile_id
         and profile_classes.a >= correct_counts.t
-    where correct_counts.t >= 1 and correct_counts.p_t >= 1e-18
+    where correct_counts.t >= 1 and correct_counts.p_t >= 1e-18 and not correct_counts.lost
 ),
 
+-- a window that lies below t (above t) settles it with no probability computed; else P(x = t)
 classified as (
     select
         reaching_classes.*,
-        reaching_classes.t > reaching_classes.mode
-            and (least(reaching_classes.a, reaching_classes.k - reaching_classes.t)
-                - reaching_classes.t + 1) * reaching_classes.p_tie < 1e-16 as pooled,
-        reaching_classes.t < reaching_classes.mode
-            and (reaching_classes.t + 1) * reaching_classes.p_tie < 1e-16 as beats
+        reaching_classes.x_high < reaching_classes.t
+            or coalesce(
+                reaching_classes.t > reaching_classes.mode
+                and (least(reaching_classes.a, reaching_classes.k - reaching_classes.t)
+                    - reaching_classes.t + 1) * tie_chances.p_tie < 1e-16,
+                false
+            ) as pooled,
+        reaching_classes.x_low > reaching_classes.t
+            or coalesce(
+                reaching_classes.t < reaching_classes.mode
+                and (reaching_classes.t + 1) * tie_chances.p_tie < 1e-16,
+                false
+            ) as beats
     from reaching_classes
+    cross join lateral (
+        select case
+            when reaching_classes.x_low <= reaching_classes.t
+                and reaching_classes.t <= reaching_classes.x_high
+                then hypergeometric_pmf(
+                    reaching_classes.n_others, reaching_classes.a,
+                    reaching_classes.k - reaching_classes.t, reaching_classes.t
+                )
+        end as p_tie
+    ) as tie_chances
 ),
 
 -- per t that weighs: lost (a class beats the correct one), or the classes that compete
@@ -251,7 +335,7 @@ t_outcomes as (
         on classified.profile_id = correct_counts.profile_id
         and classified.k = correct_counts.k
         and classified.t = correct_counts.t
-    where correct_counts.t >= 1 and correct_counts.p_t >= 1e-18
+    where correct_counts.t >= 1 and correct_counts.p_t >= 1e-18 and not correct_counts.lost
     group by
         correct_counts.profile_id,
         correct_counts.k,
@@ -337,19 +421,35 @@ kept_values as (
     select * from step_values where step_values.weight >= 1e-18
 ),
 
--- the dynamic program: after each step, the weight of every (votes s, ties m); s never
--- passes k - t (the other draws), and a state of weight under 1e-20 is dropped
+last_steps as (
+    select
+        program_steps.profile_id,
+        program_steps.k,
+        program_steps.t,
+        max(program_steps.step) as steps
+    from program_steps
+    group by program_steps.profile_id, program_steps.k, program_steps.t
+),
+
+-- the dynamic program, where two or more classes compete at t: after each step, the weight of
+-- every (votes s, ties m); s never passes k - t (the other draws), and a state of weight
+-- under 1e-20 is dropped. It starts from the first step's values.
 votes as (
     select
-        t_outcomes.profile_id,
-        t_outcomes.k,
-        t_outcomes.t,
-        0::bigint as step,
-        0::bigint as s,
-        0::bigint as m,
-        1.0::double as weight
-    from t_outcomes
-    where not t_outcomes.beaten and t_outcomes.competitors > 0
+        kept_values.profile_id,
+        kept_values.k,
+        kept_values.t,
+        kept_values.step,
+        kept_values.x as s,
+        kept_values.ties as m,
+        kept_values.weight
+    from kept_values
+    inner join last_steps
+        on last_steps.profile_id = kept_values.profile_id
+        and last_steps.k = kept_values.k
+        and last_steps.t = kept_values.t
+        and last_steps.steps >= 2
+    where kept_values.step = 1
     union all
     select
         votes.profile_id,
@@ -376,17 +476,39 @@ votes as (
     having sum(votes.weight * kept_values.weight) >= 1e-20
 ),
 
-last_steps as (
+-- the (s, m) weights after the last step: one competing class needs no program
+final_states as (
     select
-        program_steps.profile_id,
-        program_steps.k,
-        program_steps.t,
-        max(program_steps.step) as steps
-    from program_steps
-    group by program_steps.profile_id, program_steps.k, program_steps.t
+        kept_values.profile_id,
+        kept_values.k,
+        kept_values.t,
+        kept_values.x as s,
+        kept_values.ties as m,
+        kept_values.weight
+    from kept_values
+    inner join last_steps
+        on last_steps.profile_id = kept_values.profile_id
+        and last_steps.k = kept_values.k
+        and last_steps.t = kept_values.t
+        and last_steps.steps = 1
+    union all
+    select
+        votes.profile_id,
+        votes.k,
+        votes.t,
+        votes.s,
+        votes.m,
+        votes.weight
+    from votes
+    inner join last_steps
+        on last_steps.profile_id = votes.profile_id
+        and last_steps.k = votes.k
+        and last_steps.t = votes.t
+        and last_steps.steps = votes.step
+    where last_steps.steps >= 2
 ),
 
--- Q_t: the program's last step, the pool drawing the rest, each tie shared
+-- Q_t: the last step's states, the pool drawing the rest, each tie shared
 t_wins as (
     select
         t_outcomes.profile_id,
@@ -396,13 +518,13 @@ t_wins as (
             when t_outcomes.beaten then 0.0
             when t_outcomes.competitors = 0 then 1.0
             else coalesce(sum(
-                votes.weight
+                final_states.weight
                 * binomial_pmf(
                     t_outcomes.n - t_outcomes.c - t_outcomes.competing_samples,
                     (t_outcomes.k - t_outcomes.t)::double / (t_outcomes.n - t_outcomes.c),
-                    t_outcomes.k - t_outcomes.t - votes.s
+                    t_outcomes.k - t_outcomes.t - final_states.s
                 )
-                / (1 + votes.m)
+                / (1 + final_states.m)
             ), 0.0) / binomial_pmf(
                 t_outcomes.n - t_outcomes.c,
                 (t_outcomes.k - t_outcomes.t)::double / (t_outcomes.n - t_outcomes.c),
@@ -410,15 +532,10 @@ t_wins as (
             )
         end as q_t
     from t_outcomes
-    left join last_steps
-        on last_steps.profile_id = t_outcomes.profile_id
-        and last_steps.k = t_outcomes.k
-        and last_steps.t = t_outcomes.t
-    left join votes
-        on votes.profile_id = t_outcomes.profile_id
-        and votes.k = t_outcomes.k
-        and votes.t = t_outcomes.t
-        and votes.step = last_steps.steps
+    left join final_states
+        on final_states.profile_id = t_outcomes.profile_id
+        and final_states.k = t_outcomes.k
+        and final_states.t = t_outcomes.t
     group by
         t_outcomes.profile_id,
         t_outcomes.k,
@@ -430,15 +547,71 @@ t_wins as (
         t_outcomes.competing_samples
 ),
 
+-- One other class of a samples (b abstaining, N = a + b = n - c): Q_t = F(t - 1) + f(t) / 2,
+-- F and f the CDF and pmf of X_K ~ Hypergeometric(N, a, K) at K = k - t draws. Drawing one
+-- more sample adds a vote to the class with chance (a - x) / (N - K) when X_K = x, so
+--     F_{K-1}(x) = F_K(x) + f_{K-1}(x) (a - x) / (N - K + 1),
+-- and A_t = F_{k-t}(t - 1) follows from t to t + 1 by closed-form terms:
+--     A_{t+1} = A_t + f_{k-t}(t) + f_{k-t-1}(t) (a - t) / (N - k + t + 1).
+-- It starts at t0 = max(0, k - N), exactly: A_0 = F_k(-1) = 0, and at t0 = k - N > 0 every
+-- other sample is drawn (X = a), so A_{t0} = 1 if a < t0 else 0. So Q_t costs one row per t
+-- instead of a program over x, and the sums over t run from t0 to T with nothing left out.
+one_class_counts as (
+    select
+        profile_bounds.profile_id,
+        profile_bounds.k,
+        counts.t,
+        hypergeometric_pmf(profile_bounds.n, profile_bounds.c, profile_bounds.k, counts.t) as p_t,
+        hypergeometric_pmf(
+            profile_bounds.n - profile_bounds.c, profiles.others[1], profile_bounds.k - counts.t,
+            counts.t
+        ) as tie,
+        hypergeometric_pmf(
+            profile_bounds.n - profile_bounds.c, profiles.others[1], profile_bounds.k - counts.t,
+            counts.t
+        ) + hypergeometric_pmf(
+            profile_bounds.n - profile_bounds.c, profiles.others[1],
+            profile_bounds.k - counts.t - 1, counts.t
+        ) * (profiles.others[1] - counts.t)
+            / (profile_bounds.n - profile_bounds.c - profile_bounds.k + counts.t + 1) as step_up,
+        (profiles.others[1] < counts.t0)::double as a_start
+    from profile_bounds
+    inner join profiles on profiles.profile_id = profile_bounds.profile_id
+    cross join lateral (
+        select
+            unnest(range(
+                greatest(0, profile_bounds.k - (profile_bounds.n - profile_bounds.c)),
+                profile_bounds.t_max + 1
+            )) as t,
+            greatest(0, profile_bounds.k - (profile_bounds.n - profile_bounds.c)) as t0
+    ) as counts
+    where profile_bounds.one_class
+        and not (profile_bounds.lost and profile_bounds.t_max >= profile_bounds.t_high)
+),
+
+one_class_q as (
+    select
+        one_class_counts.*,
+        one_class_counts.a_start + coalesce(
+            sum(one_class_counts.step_up) over (
+                partition by one_class_counts.profile_id, one_class_counts.k
+                order by one_class_counts.t
+                rows between unbounded preceding and 1 preceding
+            ),
+            0.0
+        ) + one_class_counts.tie / 2 as q_t
+    from one_class_counts
+),
+
 -- maj@k = 1 - sum_{t <= T} P(t) + sum_{1 <= t <= T} P(t) Q_t; a t that weighs under 1e-18
 -- counts as won (Q_t = 1), t = 0 never wins
-profile_maj as (
+general_maj as (
     select
         correct_counts.profile_id,
         correct_counts.k,
         1.0 - sum(correct_counts.p_t) + sum(
             correct_counts.p_t * case
-                when correct_counts.t = 0 then 0.0
+                when correct_counts.t = 0 or correct_counts.lost then 0.0
                 when correct_counts.p_t < 1e-18 then 1.0
                 else t_wins.q_t
             end
@@ -451,21 +624,38 @@ profile_maj as (
     group by correct_counts.profile_id, correct_counts.k
 ),
 
+profile_maj as (
+    select * from general_maj
+    union all
+    select
+        one_class_q.profile_id,
+        one_class_q.k,
+        1.0 - sum(one_class_q.p_t)
+            + sum(case when one_class_q.t >= 1 then one_class_q.p_t * one_class_q.q_t else 0.0 end)
+            as maj_at_k
+    from one_class_q
+    group by one_class_q.profile_id, one_class_q.k
+),
+
 final as (
     select
         problem_k.model,
         problem_k.benchmark,
         problem_k.k,
-        -- a profile without a correct class never wins; one whose t window is empty
-        -- (every t > T) always does
+        -- a profile without a correct class never wins, nor one lost over its whole window;
+        -- one whose window holds no t <= T always wins
         avg(
             case
                 when profiles.c = 0 then 0.0
+                when profile_bounds.lost and profile_bounds.t_max >= profile_bounds.t_high then 0.0
                 else coalesce(profile_maj.maj_at_k, 1.0)
             end
         ) as maj_at_k
     from problem_k
     inner join profiles on profiles.profile_id = problem_k.profile_id
+    left join profile_bounds
+        on profile_bounds.profile_id = problem_k.profile_id
+        and profile_bounds.k = problem_k.k
     left join profile_maj
         on profile_maj.profile_id = problem_k.profile_id
         and profile_maj.k = problem_k.k

@@ -58,17 +58,30 @@ k_values as (
     cross join lateral k_grid(per_cell.max_k, getvariable('ks')) as cell_k
 ),
 
+-- the problems of each (model, benchmark) counted by (n, c): they share every estimate
+outcome_counts as (
+    select
+        selected_outcomes.model,
+        selected_outcomes.benchmark,
+        selected_outcomes.n,
+        selected_outcomes.c,
+        count(*) as problems
+    from selected_outcomes
+    group by all
+),
+
 per_problem_k as (
     select
         k_values.model,
         k_values.benchmark,
         k_values.k,
-        selected_outcomes.n,
-        selected_outcomes.c
+        outcome_counts.n,
+        outcome_counts.c,
+        outcome_counts.problems
     from k_values
-    inner join selected_outcomes
-        on selected_outcomes.model = k_values.model
-        and selected_outcomes.benchmark = k_values.benchmark
+    inner join outcome_counts
+        on outcome_counts.model = k_values.model
+        and outcome_counts.benchmark = k_values.benchmark
 ),
 
 distinct_draws as (
@@ -110,7 +123,7 @@ final as (
         per_problem_k.model,
         per_problem_k.benchmark,
         per_problem_k.k,
-        avg(mg_pass.mg_pass) as mg_pass_at_k
+        sum(per_problem_k.problems * mg_pass.mg_pass) / sum(per_problem_k.problems) as mg_pass_at_k
     from per_problem_k
     inner join mg_pass
         on mg_pass.n = per_problem_k.n

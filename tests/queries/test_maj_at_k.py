@@ -144,6 +144,9 @@ def test_n_1024_matches_the_exact_program_where_windows_apply(tmp_path):
         (300, [290, 30, 4], 400),
         (512, [511, 1], 0),
         (40, [50, 30], 904),
+        # one other class: Q_t by the CDF recurrence, from t0 = max(0, k - (n - c))
+        (480, [500], 44),
+        (700, [324], 0),
     ]
     lake = str(tmp_path / "lake")
     problems = [shuffled(labels_of(*spec), 7 + i) for i, spec in enumerate(specs)]
@@ -152,8 +155,8 @@ def test_n_1024_matches_the_exact_program_where_windows_apply(tmp_path):
     for k in (1, 2, 3, 4, 16, 48, 64):
         exact = sum(exact_maj(*spec, k) for spec in specs) / len(specs)
         assert abs(got[("m", "b", k)] - float(exact)) < 1e-12, k
-    # at k = n every sample is drawn: the full vote, ties split (512 against 511: the correct)
-    assert got[("m", "b", 1024)] == pytest.approx((1 + 1 + 1 + 0) / 4, abs=1e-15)
+    # at k = n every sample is drawn: the full vote (512 against 511: the correct)
+    assert got[("m", "b", 1024)] == pytest.approx((1 + 1 + 1 + 0 + 0 + 1) / 6, abs=1e-15)
 
 
 def test_an_old_layout_lake_votes_on_exact_answer_strings(tmp_path):
