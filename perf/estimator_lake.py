@@ -43,6 +43,15 @@ def _write(folder: Path, name: str, table: str, data: pa.Table) -> None:
     pq.write_table(data.select(wanted.names).cast(wanted), folder / name, compression="zstd")
 
 
+def _partition_folder(lake: Path, model: str, benchmark: str):
+    """The folder of ``table``'s partition (model, benchmark), as a function of the table."""
+
+    def folder(table: str) -> Path:
+        return lake / table / f"model={model}" / f"benchmark={benchmark}"
+
+    return folder
+
+
 def _classes(rng: np.random.Generator, c: int, kind: str) -> tuple[list[int], int]:
     """Sizes of the wrong classes and the abstentions of a problem with c correct."""
     rest = N - c
@@ -89,7 +98,7 @@ def build_outcomes_lake(
         difficulty = rng.beta(0.3, 0.3, problems)
         for model in models:
             part = {"model": model, "benchmark": benchmark}
-            folder = lambda table: lake / table / f"model={model}" / f"benchmark={benchmark}"  # noqa: E731
+            folder = _partition_folder(lake, model, benchmark)
             _write(
                 folder("samples"),
                 "part-0.parquet",
@@ -116,10 +125,14 @@ def build_outcomes_lake(
                     }
                 ),
             )
-            rows: dict[str, list] = {k: [] for k in ("problem_id", "class_idx", "samples", "correct")}
+            rows: dict[str, list] = {
+                k: [] for k in ("problem_id", "class_idx", "samples", "correct")
+            }
             for pid, c in zip(ids, correct.tolist(), strict=True):
                 wrong, abstain = _classes(rng, c, kind)
-                sized = sorted([(c, True)] * (c > 0) + [(a, False) for a in wrong], key=lambda x: -x[0])
+                sized = sorted(
+                    [(c, True)] * (c > 0) + [(a, False) for a in wrong], key=lambda x: -x[0]
+                )
                 for idx, (size, ok) in [(0, (abstain, False))] * (abstain > 0) + list(
                     enumerate(sized, start=1)
                 ):
@@ -137,7 +150,12 @@ def build_outcomes_lake(
                     "equivalence": ["exact"] * len(rows["problem_id"]),
                 }
             )
-            _write(folder("answer_classes"), f"{CLASSES_PREFIX}{name}.parquet", "answer_classes", classes)
+            _write(
+                folder("answer_classes"),
+                f"{CLASSES_PREFIX}{name}.parquet",
+                "answer_classes",
+                classes,
+            )
             total += problems * N
     models_table = pa.table(
         {

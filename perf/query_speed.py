@@ -39,12 +39,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from estimator_lake import build_outcomes_lake  # perf/estimator_lake.py, beside this script
 
 from boundary_ray import schema
 from boundary_ray.analysis import list_queries, run_query
 from boundary_ray.outcomes import refresh_outcomes
-
-from estimator_lake import build_outcomes_lake  # perf/estimator_lake.py, beside this script
 
 MODELS = {
     "base-a": ("base", {"family": "a"}),

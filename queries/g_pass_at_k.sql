@@ -93,16 +93,23 @@ per_problem_k as (
         and outcome_counts.benchmark = k_values.benchmark
 ),
 
+-- each distinct (n, c, k), with the lowest count any threshold asks for (no tail below it is
+-- needed) and its window's low end
 distinct_draws as (
-    select distinct
-        per_problem_k.n,
-        per_problem_k.c,
-        per_problem_k.k
-    from per_problem_k
+    select
+        draws.n,
+        draws.c,
+        draws.k,
+        greatest(
+            draw_window_low(draws.n, draws.c, draws.k),
+            (select min(greatest(cast(ceil(taus.tau * draws.k - 1e-9) as bigint), 1)) from taus)
+        ) as start
+    from (select distinct per_problem_k.n, per_problem_k.c, per_problem_k.k from per_problem_k)
+        as draws
 ),
 
--- P(X >= j) for each count j of the window of X (views.sql, draw_window_low/high): the
--- window's pmf summed from the top down
+-- P(X >= j) for each count j from the start up to the window's high end (views.sql,
+-- draw_window_high): the pmf summed from the top down
 draw_tails as (
     select
         distinct_draws.n,
@@ -118,7 +125,7 @@ draw_tails as (
     from distinct_draws
     cross join lateral (
         select unnest(range(
-            draw_window_low(distinct_draws.n, distinct_draws.c, distinct_draws.k),
+            distinct_draws.start,
             draw_window_high(distinct_draws.n, distinct_draws.c, distinct_draws.k) + 1
         )) as j
     ) as counts
@@ -132,13 +139,13 @@ thresholds as (
         distinct_draws.k,
         taus.tau,
         greatest(cast(ceil(taus.tau * distinct_draws.k - 1e-9) as bigint), 1) as m,
-        draw_window_low(distinct_draws.n, distinct_draws.c, distinct_draws.k) as window_low
+        distinct_draws.start
     from distinct_draws
     cross join taus
 ),
 
 -- P(X >= m): the tail from m, or from the window's low end when m is below it (the counts
--- under it weigh 1e-16); 0 when m is above the window
+-- under it weigh 1e-16); 0 when m is above the window (no row there)
 tails as (
     select
         thresholds.n,
@@ -151,7 +158,7 @@ tails as (
         on draw_tails.n = thresholds.n
         and draw_tails.c = thresholds.c
         and draw_tails.k = thresholds.k
-        and draw_tails.j = greatest(thresholds.m, thresholds.window_low)
+        and draw_tails.j = greatest(thresholds.m, thresholds.start)
 ),
 
 final as (

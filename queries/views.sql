@@ -1,6 +1,7 @@
 -- views.sql: the four lake tables as views, for every query in this folder, and what several
--- queries build on them: latest_models, problem_outcomes and the pass_at_k_estimate and k_grid
--- macros.
+-- queries build on them: latest_models, problem_outcomes, problem_answer_classes (maj_at_k's
+-- answer classes) and the macros: pass_at_k_estimate, k_grid, and the estimators' own
+-- (pass_hat_k_estimate, hypergeometric_pmf, binomial_pmf, draw_spread and its window).
 --
 -- The lake path is the DuckDB variable `lake`. In the DuckDB CLI:
 --     set variable lake = './lake';
