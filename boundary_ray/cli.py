@@ -335,6 +335,17 @@ def cmd_lake_snapshot(args: argparse.Namespace) -> int:
     views = (queries_dir() / VIEWS_FILE).read_text(encoding="utf-8")
     counts = snapshot_lake(args.lake, args.out, views)
     print(f"{args.out}: {sum(counts.values())} files linked; in DuckDB: .read {args.out}/views.sql")
+def cmd_lake_answer_classes(args: argparse.Namespace) -> int:
+    from boundary_ray.lake.reader import lake_root
+    from boundary_ray.query.answer_classes import refresh_answer_classes
+
+    lake_root(args.lake)
+    counts = refresh_answer_classes(args.lake)
+    comparisons = counts.pop("comparisons")
+    print(
+        ", ".join(f"{count} {what}" for what, count in counts.items())
+        + f" partitions; {comparisons} verifier comparisons"
+    )
     return 0
 
 
@@ -481,6 +492,13 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--lake", default="./lake")
     snapshot.add_argument("--out", required=True, help="a new folder on the lake's filesystem")
     snapshot.set_defaults(func=cmd_lake_snapshot)
+    classes = lake_verbs.add_parser(
+        "answer-classes",
+        help="rebuild the answer classes maj_at_k votes over, grouping answers with the "
+        "verifier's equivalence (math-verify, the visual rule); partitions unchanged are kept",
+    )
+    classes.add_argument("--lake", default="./lake")
+    classes.set_defaults(func=cmd_lake_answer_classes)
 
     runs = verbs.add_parser(
         "runs", help="the lake's runs: state (running, done, interrupted, failed), times, counts"

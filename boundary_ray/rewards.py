@@ -9,7 +9,7 @@
 
 The reward is 1.0 for the verdict ``correct`` and 0.0 for anything else (wrong, no answer,
 timeout, error), the same verdict ``boundary run`` stores. Code runs in the sandbox, judged on
-the host (``verifiers/code_verifier.py``): a policy that learns to forge a pass (end the process
+the host (``verifiers/code/verifier.py``): a policy that learns to forge a pass (end the process
 early, print what a harness expects, patch the checker) is exactly what RL finds, and the
 forgery defences are the point. What they do not cover carries over: a functional problem whose
 tests fit none of the host-judged modes is run inside the candidate's process (``in_process``,

@@ -25,6 +25,7 @@ import pyarrow as pa
 #      labels.note (the browser view's free text beside a label); outcomes.no_answer, timeout,
 #      error (verdict counts per problem); an outcomes cache's name covers its columns, so
 #      a cache written before a column was added is stale and rebuilt
+#      answer_classes table (equivalence classes of extracted answers, beside outcomes)
 # `boundary lake upgrade` rewrites what reading as-is cannot handle (boundary_ray/lake/upgrade.py).
 LAKE_SCHEMA_VERSION = 5
 
@@ -170,6 +171,27 @@ OUTCOMES = pa.schema(
     ]
 )
 
+# Per problem, how its samples' extracted answers fall into equivalence classes, for majority
+# voting (queries/maj_at_k.sql; boundary_ray/query/answer_classes.py). A derived cache like outcomes:
+# one file per samples partition, named by the same fingerprint of the partition's sample
+# files, used only while it matches them; else the queries group the answers' trimmed exact
+# strings (views.sql, problem_answer_classes). `boundary run` and `boundary lake
+# answer-classes` build it with the verifier's own equivalence.
+ANSWER_CLASSES = pa.schema(
+    [
+        ("model", pa.string()),
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        # 0: the samples with no extracted answer (they abstain from the vote); 1, 2, ...: the
+        # classes, largest first (equal sizes: the one whose first sample came first)
+        ("class_idx", pa.int32()),
+        ("answer", pa.string()),  # the class's first answer, trimmed, cut at 200 characters
+        ("samples", pa.int64()),  # samples in the class
+        ("correct", pa.bool_()),  # the class of the samples graded correct (one at most)
+        ("equivalence", pa.string()),  # how answers were grouped: 'math' | 'visual' | 'exact'
+    ]
+)
+
 VERDICTS = ("correct", "wrong", "no_answer", "timeout", "error")
 PROCESS_VERDICTS = ("valid", "unsupported", "contradicted", "n/a")
 LABEL_VALUES = ("valid", "guess", "unsure")
@@ -182,6 +204,7 @@ TABLES: dict[str, pa.Schema] = {
     "process": PROCESS,
     "labels": LABELS,
     "outcomes": OUTCOMES,
+    "answer_classes": ANSWER_CLASSES,
     "images": IMAGES,
 }
 
@@ -193,6 +216,7 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     "process": ("model", "benchmark"),
     "labels": ("model", "benchmark"),
     "outcomes": ("model", "benchmark"),
+    "answer_classes": ("model", "benchmark"),
     "images": (),
 }
 
@@ -206,6 +230,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "process": ("model", "benchmark", "problem_id", "sample_idx", "verified_at"),
     "labels": ("model", "benchmark", "problem_id", "sample_idx", "at"),
     "outcomes": ("model", "benchmark", "problem_id"),
+    "answer_classes": ("model", "benchmark", "problem_id", "class_idx"),
     "images": ("image_id",),
 }
 

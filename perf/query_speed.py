@@ -1,5 +1,5 @@
 """Time every query of ``queries/`` on a synthetic lake of ~10 million (or more) samples,
-reading the samples and then the per-problem outcomes (``boundary_ray/outcomes.py``).
+reading the samples and then the per-problem outcomes (``boundary_ray/query/outcomes.py``).
 
     python perf/query_speed.py                  # builds /tmp/boundary-query-speed (once)
     python perf/query_speed.py --lake DIR --repeat 5 --rebuild
@@ -14,7 +14,16 @@ quickly, plus problems, models and 200k scores. Each query runs through
 first over the sample rows, then, after ``refresh_outcomes`` (timed), over the outcomes; the
 table gives the best and the median wall time of each, and whether both gave the same rows.
 Targets: pass_at_k under 2 s at 10 M samples from the samples, under 1 s at 100 M from the
-outcomes, on 2 cores.
+outcomes, on 2 cores. After the outcomes, ``refresh_answer_classes`` (timed) builds the answer
+classes that maj_at_k votes over.
+
+``--outcomes-only`` writes no sample rows: the outcomes and answer classes of the same study are
+written directly (perf/estimator_lake.py; ``--classes two|spread`` picks how the wrong answers
+split), so a 100 M-sample lake builds in seconds and the queries run as on the real one after
+its refresh:
+
+    python perf/query_speed.py --outcomes-only --rows 100000000 --lake /tmp/boundary-100m-two \
+        --queries pass_at_k,pass_hat_k,g_pass_at_k,mg_pass_at_k,cover_at_tau,bayes_at_n,chance_at_k,maj_at_k
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from estimator_lake import build_outcomes_lake  # perf/estimator_lake.py, beside this script
 
 from boundary_ray import schema
 from boundary_ray.query import list_queries, run_query
@@ -187,7 +197,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, help="about this many samples (default ~10 M)")
     parser.add_argument("--queries", help="comma-separated query names (default: all)")
     parser.add_argument("--skip-samples", action="store_true", help="time only the outcomes path")
+    parser.add_argument(
+        "--outcomes-only",
+        action="store_true",
+        help="write outcomes and answer classes only, no sample rows (perf/estimator_lake.py)",
+    )
+    parser.add_argument("--classes", default="two", choices=["two", "spread"])
     args = parser.parse_args()
+    if args.outcomes_only:
+        return outcomes_only(args)
     lake = Path(args.lake)
     problems = PROBLEMS
     if args.rows:
@@ -214,6 +232,11 @@ def main() -> None:
     start = time.perf_counter()
     counts = refresh_outcomes(str(lake))
     print(f"refresh_outcomes: {counts} in {time.perf_counter() - start:.1f} s")
+    from boundary_ray.query.answer_classes import refresh_answer_classes
+
+    start = time.perf_counter()
+    counts = refresh_answer_classes(str(lake))
+    print(f"refresh_answer_classes: {counts} in {time.perf_counter() - start:.1f} s")
     print(
         "\n| query | rows | samples best s | samples median s | outcomes best s |"
         " outcomes median s | same rows |\n|---|---:|---:|---:|---:|---:|---|"
@@ -226,6 +249,33 @@ def main() -> None:
         print(
             f"| {label} | {rows} | {min(slow_times):.2f} | {statistics.median(slow_times):.2f} |"
             f" {min(times):.2f} | {statistics.median(times):.2f} | {same} |",
+            flush=True,
+        )
+
+
+def outcomes_only(args: argparse.Namespace) -> None:
+    """Time the queries on an outcomes-only lake (built once per --rows and --classes)."""
+    lake = Path(args.lake)
+    problems = max(1, round((args.rows or 10_000_000) / (len(MODELS) * len(BENCHMARKS) * N)))
+    built = lake / "BUILT"
+    if args.rebuild or not built.exists():
+        shutil.rmtree(lake, ignore_errors=True)
+        start = time.perf_counter()
+        total = build_outcomes_lake(lake, MODELS, BENCHMARKS, problems, args.classes)
+        print(
+            f"built the outcomes of {total:,} samples ({args.classes} answer classes) in"
+            f" {time.perf_counter() - start:.1f} s at {lake}"
+        )
+    else:
+        print(f"reusing the outcomes of {int(built.read_text()):,} samples at {lake}")
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
+    names = args.queries.split(",") if args.queries else list_queries()
+    print("\n| query | rows | best s | median s | load |\n|---|---:|---:|---:|---:|")
+    for name in names:
+        times, rows = time_query(name, str(lake), {}, args.repeat)
+        print(
+            f"| {name} | {rows} | {min(times):.2f} | {statistics.median(times):.2f} |"
+            f" {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
 

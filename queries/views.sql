@@ -1,7 +1,9 @@
 -- views.sql: the lake tables as views, for every query in this folder, and what several
--- queries build on them: the views latest_models, model_tags and problem_outcomes, and the
--- macros allows, pass_at_k_estimate, pass_at_k_or_null, mean_over_all, k_grid, family_bases,
--- bootstrap_resamples, interval_low, interval_high, ops_ranges and in_ops_ranges.
+-- queries build on them: the views latest_models, model_tags, problem_outcomes and
+-- problem_answer_classes (maj_at_k's answer classes), and the macros allows,
+-- pass_at_k_estimate, pass_at_k_or_null, mean_over_all, k_grid, family_bases,
+-- bootstrap_resamples, interval_low, interval_high, ops_ranges, in_ops_ranges, and the
+-- estimators' own (pass_hat_k_estimate, hypergeometric_pmf, binomial_pmf, draw_spread).
 --
 -- The lake path is the DuckDB variable `lake`. In the DuckDB CLI:
 --     set variable lake = './lake';
@@ -364,6 +366,123 @@ create or replace macro in_ops_ranges(ops, parts) as
                 and try_cast(split_part(part, '-', 2) as integer)
             else ops = try_cast(part as integer)
         end));
+
+-- log_choose(n, k): ln C(n, k), through lgamma (0 <= k <= n; exact to ~1e-13 relative).
+create or replace macro log_choose(n, k) as
+    lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
+
+-- pass_hat_k_estimate(n, c, k): pass^k of one problem with n samples of which c are correct,
+-- the chance that k samples drawn without replacement are all correct (Yao et al. 2024,
+-- "tau-bench", pass^k; the G-Pass@k_1 of Liu et al. 2024):
+--     pass^k = C(c, k) / C(n, k)
+-- in log space as pass_at_k_estimate is; exactly 0 when c < k and exactly 1 when c = n.
+create or replace macro pass_hat_k_estimate(n, c, k) as
+    case
+        when c < k then 0.0
+        when c = n then 1.0
+        else exp((lgamma(c + 1) - lgamma(c - k + 1)) - (lgamma(n + 1) - lgamma(n - k + 1)))
+    end;
+
+-- hypergeometric_pmf(n, c, k, j): the chance that k samples drawn without replacement from n,
+-- c of them correct, hold exactly j correct ones:
+--     C(c, j) C(n - c, k - j) / C(n, k)
+-- and 0 outside the support max(0, k - (n - c)) <= j <= min(c, k).
+create or replace macro hypergeometric_pmf(n, c, k, j) as
+    case
+        when j < greatest(0, k - (n - c)) or j > least(c, k) then 0.0
+        else exp(log_choose(c, j) + log_choose(n - c, k - j) - log_choose(n, k))
+    end;
+
+-- binomial_pmf(a, p, x): C(a, x) p^x (1 - p)^(a - x), exact at p = 0 and p = 1.
+create or replace macro binomial_pmf(a, p, x) as
+    case
+        when x < 0 or x > a then 0.0
+        when p <= 0 then (x = 0)::double
+        when p >= 1 then (x = a)::double
+        else exp(log_choose(a, x) + x * ln(p) + (a - x) * ln(1 - p))
+    end;
+
+-- draw_spread(n, k): the half-width d of the window around k·c/n that holds the count of
+-- correct samples among k drawn without replacement from n (c correct, any c) with all but
+-- 1e-16 of its probability. Serfling's inequality (Ann. Statist. 1974, Cor. 1.1) for sampling
+-- without replacement gives P(|X - kc/n| >= d) <= 2 exp(-2 d^2 n / (k (n - k + 1))), and the
+-- same for the n - k samples left out, whose count is c - X:
+--     d = sqrt( ln(2e16) / 2 * min(k (n - k + 1), (n - k)(k + 1)) / n )
+-- (0 at k = n: the count is c). Sums over a count keep only this window: what they leave out
+-- weighs at most 1e-16. For n = 1024 the window is about ±67 at k = 512, ±4 at k = 1.
+create or replace macro draw_spread(n, k) as
+    sqrt(ln(2e16) / 2 * least(k * (n - k + 1), (n - k) * (k + 1)) / n);
+
+-- draw_window_low / draw_window_high(n, c, k): the counts j of that window, within the support
+-- (the 1e-9 keeps an exact integer mean inside when d = 0).
+create or replace macro draw_window_low(n, c, k) as
+    cast(greatest(0, k - (n - c), ceil(k * c / n - draw_spread(n, k) - 1e-9)) as bigint);
+
+create or replace macro draw_window_high(n, c, k) as
+    cast(least(c, k, floor(k * c / n + draw_spread(n, k) + 1e-9)) as bigint);
+
+-- problem_answer_classes: per (model, benchmark, problem_id), how the samples' extracted
+-- answers fall into equivalence classes, for majority voting (maj_at_k). One row per class:
+--   class_idx 0: the samples with no answer (null or blank), which abstain from the vote;
+--   class_idx 1, 2, ...: the classes, largest first (equal sizes: the earliest first sample);
+--   answer: the class's first answer; samples: its size; correct: the class of the samples
+--   graded correct (one at most); equivalence: how answers were grouped.
+-- Here the fallback for lakes without the answer_classes table (older versions, imports, or
+-- files a later run made stale): the samples graded correct are one class (each equals the
+-- gold, hence each other), and every other sample joins the class of its answer's exact text
+-- after trimming whitespace (equivalence 'exact'). `boundary query` reads the answer_classes
+-- table instead where it is fresh: there the verifier's own equivalence (math-verify for math,
+-- the visual rule for visual) decided the classes (boundary_ray/answer_classes.py), and
+-- exact_answer_classes, the same rows from the samples, answers only for stale partitions.
+create or replace view exact_answer_classes as
+with keyed as (
+    select
+        samples.model,
+        samples.benchmark,
+        samples.problem_id,
+        samples.sample_idx,
+        coalesce(samples.correct, false) as correct,
+        nullif(trim(samples.extracted_answer, E' \t\n\r'), '') as answer
+    from samples
+),
+
+grouped as (
+    select
+        keyed.model,
+        keyed.benchmark,
+        keyed.problem_id,
+        keyed.correct,
+        -- the class key: correct samples are one class, whatever their text
+        case when keyed.correct then '' else keyed.answer end as class_key,
+        arg_min(keyed.answer, keyed.sample_idx) as answer,
+        min(keyed.sample_idx) as first_idx,
+        count(*) as samples
+    from keyed
+    group by all
+)
+
+select
+    grouped.model,
+    grouped.benchmark,
+    grouped.problem_id,
+    cast(
+        case
+            when grouped.class_key is null then 0
+            else row_number() over (
+                partition by grouped.model, grouped.benchmark, grouped.problem_id,
+                    grouped.class_key is null
+                order by grouped.samples desc, grouped.first_idx
+            )
+        end as integer
+    ) as class_idx,
+    left(grouped.answer, 200) as answer,
+    grouped.samples,
+    grouped.correct,
+    'exact' as equivalence
+from grouped;
+
+create or replace view problem_answer_classes as
+select * from exact_answer_classes;
 
 create or replace view scores as
 select

@@ -20,20 +20,25 @@ from boundary_ray.errors import BoundaryError
 
 @dataclass(frozen=True)
 class ChartKind:
-    """One chart: the query it plots, the function that draws it, and a caption."""
+    """One chart: the query it plots, the function that draws it, and a caption. ``extras``
+    are further queries the chart draws beside its own (run with the parameters they accept),
+    handed to ``build`` as keyword arguments named by the query."""
 
     query: str
     build: Callable[..., Any]
     title: str
     caption: str
+    extras: tuple[str, ...] = ()
 
 
 def _registry() -> dict[str, ChartKind]:
     from boundary_ray.charts.accuracy_hist import accuracy_hist_chart
     from boundary_ray.charts.algorithm_comparison import algorithm_comparison_chart
     from boundary_ray.charts.boundary_by_difficulty import boundary_by_difficulty_chart
+    from boundary_ray.charts.cover_at_tau import cover_at_tau_chart
     from boundary_ray.charts.coverage import coverage_chart
     from boundary_ray.charts.efficiency_gap import efficiency_gap_chart
+    from boundary_ray.charts.maj_at_k import maj_at_k_chart
     from boundary_ray.charts.pass_at_k import pass_at_k_chart
     from boundary_ray.charts.pass_at_k_by_role import pass_at_k_by_role_chart
     from boundary_ray.charts.perplexity import perplexity_chart
@@ -47,7 +52,29 @@ def _registry() -> dict[str, ChartKind]:
             "pass@k curves",
             "pass@k against k (log scale), one line per model, one panel per benchmark "
             "(Figure 2 of Yue et al. 2025); with --param ci=0.95 a band shows the bootstrap "
-            "interval over problems.",
+            "interval over problems. Where a benchmark has multiple-choice problems, the dashed "
+            "grey line is a uniform guesser's pass@k over the same problems (chance_at_k): the "
+            "floor that picking options at random reaches.",
+            extras=("chance_at_k",),
+        ),
+        "maj_at_k": ChartKind(
+            "maj_at_k",
+            maj_at_k_chart,
+            "pass@k, maj@k and pass^k",
+            "Per model (columns) and benchmark (rows), against k: pass@k (solid; some sample "
+            "right: how far sampling more helps), maj@k (dashed; the plurality answer of k "
+            "samples right) and pass^k (dotted; all k samples right: how reliable the model "
+            "is). maj@k is exact over every k-subset, its answers grouped by the verifier's "
+            "equivalence (answer_classes).",
+            extras=("pass_at_k", "pass_hat_k"),
+        ),
+        "cover_at_tau": ChartKind(
+            "cover_at_tau",
+            cover_at_tau_chart,
+            "Cover@tau",
+            "Share of problems whose samples are correct at least a share tau of the time, "
+            "against tau (Dragoi et al. 2025): the left end counts problems ever solved, the "
+            "right end those always solved; pass@k weights this curve toward small tau.",
         ),
         "accuracy_hist": ChartKind(
             "accuracy_hist",
@@ -126,6 +153,8 @@ def _registry() -> dict[str, ChartKind]:
 
 CHART_NAMES = (
     "pass_at_k",
+    "maj_at_k",
+    "cover_at_tau",
     "accuracy_hist",
     "coverage",
     "efficiency_gap",
@@ -146,11 +175,34 @@ def chart_kind(name: str) -> ChartKind:
     return kinds[name]
 
 
-def draw(name: str, table: pa.Table, models: list[str] | None = None) -> Any:
-    """The Altair chart ``name`` drawn from ``table`` (that chart's query result)."""
+def draw(
+    name: str,
+    table: pa.Table,
+    models: list[str] | None = None,
+    extras: dict[str, pa.Table] | None = None,
+) -> Any:
+    """The Altair chart ``name`` drawn from ``table`` (that chart's query result) and, for a
+    chart with ``extras``, their results by query name."""
     if table.num_rows == 0:
         raise BoundaryError(f"chart {name}: the query {chart_kind(name).query} returned no rows")
-    return chart_kind(name).build(table, models)
+    return chart_kind(name).build(table, models, **(extras or {}))
+
+
+def extra_tables(name: str, lake: Any, params: dict[str, str] | None = None) -> dict[str, pa.Table]:
+    """The results of chart ``name``'s extra queries over ``lake`` (a lake, or an open
+    ``QuerySession`` over one), each run with those of ``params`` it declares (``ci`` goes to
+    pass_at_k, ``model`` to every one)."""
+    from boundary_ray.query import QuerySession, query_params, run_query
+
+    tables = {}
+    for query in chart_kind(name).extras:
+        accepted = query_params(query)
+        own = {key: value for key, value in (params or {}).items() if key in accepted}
+        if isinstance(lake, QuerySession):
+            tables[query] = lake.query(query, own)
+        else:
+            tables[query] = run_query(query, lake, own)
+    return tables
 
 
 def build_chart(name: str, lake: Any, params: dict[str, str] | None = None) -> tuple[Any, pa.Table]:
@@ -160,6 +212,7 @@ def build_chart(name: str, lake: Any, params: dict[str, str] | None = None) -> t
     from boundary_ray.query import QuerySession, run_query
 
     kind = chart_kind(name)
+    source = lake  # the extra queries run where the chart's own did
     if isinstance(lake, QuerySession):
         table, lake = lake.query(kind.query, params), lake.lake
     else:
@@ -169,7 +222,7 @@ def build_chart(name: str, lake: Any, params: dict[str, str] | None = None) -> t
             f"chart {name}: the query {kind.query} returned no rows for lake {lake} "
             "(nothing to plot)"
         )
-    return draw(name, table, lake_models(lake)), table
+    return draw(name, table, lake_models(lake), extra_tables(name, source, params)), table
 
 
 def render_chart(name: str, lake: str, out: str, params: dict[str, str] | None = None) -> str:
@@ -184,4 +237,12 @@ def render_chart(name: str, lake: str, out: str, params: dict[str, str] | None =
     return save(chart, out)
 
 
-__all__ = ["CHART_NAMES", "ChartKind", "build_chart", "chart_kind", "draw", "render_chart"]
+__all__ = [
+    "CHART_NAMES",
+    "ChartKind",
+    "build_chart",
+    "chart_kind",
+    "draw",
+    "extra_tables",
+    "render_chart",
+]

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from boundary_ray.charts import colors, data, facets
+from boundary_ray.charts import colors, data, facets, theme
 
 Y_TITLE = "pass@k (% solved)"
+CHANCE = "chance_pass_at_k"  # chance_at_k's column: a uniform guesser's pass@k
+CHANCE_LABEL = "uniform guess (multiple choice)"
 COLUMNS = ("model", "benchmark", "k", "pass_at_k")
 TOOLTIP = (
     ("model", "N"),
@@ -53,14 +55,19 @@ def pass_at_k_encoding():
     )
 
 
-def pass_at_k_chart(table: pa.Table, models: Sequence[str] | None = None):
+def pass_at_k_chart(
+    table: pa.Table, models: Sequence[str] | None = None, chance_at_k: pa.Table | None = None
+):
     """Figure 2 from a ``pass_at_k`` result; a CI band when ``ci_low``/``ci_high`` are present.
 
     ``models`` is the lake's model order (for stable colours); default: the table's models.
+    ``chance_at_k`` (that query's result): where a benchmark has multiple-choice problems, a
+    dashed grey line gives a uniform guesser's pass@k over all of its problems.
     """
     import altair as alt
 
     data.require(table, COLUMNS, "pass_at_k")
+    table = with_chance(table, chance_at_k)
     present = data.distinct(table, "model")
     x, y = k_encoding(table), pass_at_k_encoding()
     color = colors.color_encoding("model", present, models)
@@ -74,9 +81,47 @@ def pass_at_k_chart(table: pa.Table, models: Sequence[str] | None = None):
                 y=alt.Y("ci_low:Q", title=Y_TITLE), y2="ci_high:Q"
             )
         )
+    if CHANCE in table.column_names:
+        layers.append(  # not in the model's colour: the guesser is no model
+            alt.Chart()
+            .mark_line(color=theme.DARK_NEUTRAL, strokeWidth=1)
+            .encode(
+                x=x,
+                y=alt.Y(f"{CHANCE}:Q", title=Y_TITLE),
+                detail="model:N",
+                strokeDash=alt.StrokeDash(
+                    "chance:N",
+                    title=None,
+                    scale=alt.Scale(domain=[CHANCE_LABEL], range=[[3, 2]]),
+                    legend=alt.Legend(symbolStrokeColor=theme.DARK_NEUTRAL),
+                ),
+            )
+        )
     layers.append(base.mark_line().encode(y=y, detail="model:N"))
     layers.append(base.mark_point().encode(y=y, shape=shape, tooltip=tooltip))
     return facets.by_benchmark(table, facets.panel(*layers))
+
+
+def with_chance(table: pa.Table, chance_at_k: pa.Table | None) -> pa.Table:
+    """``table`` with the guesser's pass@k of each (model, benchmark, k) as ``chance_pass_at_k``
+    (and a ``chance`` label for the legend) when some benchmark has multiple-choice problems;
+    unchanged otherwise. Benchmarks without any have null there: no line."""
+    if chance_at_k is None or chance_at_k.num_rows == 0:
+        return table
+    rows = chance_at_k.to_pylist()
+    choice = {(r["model"], r["benchmark"]) for r in rows if r["question_type"] == "multi_choice"}
+    if not choice:
+        return table
+    floor = {
+        (r["model"], r["benchmark"], r["k"]): r["chance_pass_at_k"]
+        for r in rows
+        if r["question_type"] == "all" and (r["model"], r["benchmark"]) in choice
+    }
+    keys = zip(*(table.column(c).to_pylist() for c in ("model", "benchmark", "k")), strict=True)
+    values = [floor.get(key) for key in keys]
+    table = table.append_column(CHANCE, pa.array(values, pa.float64()))
+    labels = [None if v is None else CHANCE_LABEL for v in values]
+    return table.append_column("chance", pa.array(labels, pa.string()))
 
 
 def has_interval(table: pa.Table) -> bool:

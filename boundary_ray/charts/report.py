@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from boundary_ray.charts import CHART_NAMES, chart_kind, draw
+from boundary_ray.charts import CHART_NAMES, chart_kind, draw, extra_tables
 from boundary_ray.common.clock import MINUTES, utc_now
 from boundary_ray.lake.location import LakeLocation
 from boundary_ray.query import QuerySession
@@ -85,6 +85,7 @@ class Section:
     svg: str = ""
     skipped: str = ""
     query: str = ""  # the `boundary query` behind the table (default: name)
+    extras: dict[str, pa.Table] = field(default_factory=dict)  # the chart's further queries
 
 
 def write_report(lake: str | LakeLocation, out_dir: str) -> str:
@@ -126,6 +127,8 @@ def _chart_section(name: str, session: QuerySession, models: list[str], out: Pat
     else:
         table = session.query(kind.query, REPORT_PARAMS.get(name))
         section.caption += REPORT_NOTES.get(name, "")
+        if table.num_rows:
+            section.extras = extra_tables(name, session, REPORT_PARAMS.get(name))
     section.table = table
     if (
         name == "pass_at_k_by_role"
@@ -162,6 +165,7 @@ def _with_explicit_pass_at_k(
         "answer_health gives the share of correct verdicts resting on the fallback.",
         table=table,
         query="pass_at_k --param answers=explicit",
+        extras=full.extras,
     )
     _render(section, "pass_at_k", table, models, out)
     return [*sections[: index + 1], section, *sections[index + 1 :]]
@@ -171,7 +175,7 @@ def _render(section: Section, chart: str, table: pa.Table, models: list[str], ou
     """Draw ``chart`` from ``table`` into ``<out>/<section.name>.{png,svg}``."""
     from boundary_ray.charts.export import render_bytes
 
-    spec = draw(chart, table, models).to_dict()
+    spec = draw(chart, table, models, section.extras).to_dict()
     for fmt in ("png", "svg"):
         data = render_bytes(spec, fmt)
         (out / f"{section.name}.{fmt}").write_bytes(data)

@@ -16,6 +16,7 @@ PARAM_TYPES: dict[str, Any] = {
     "float": float,
     "string": str,
     "int_list": list[int],
+    "float_list": list[float],
 }
 
 
@@ -43,6 +44,8 @@ def _convert_value(query: str, key: str, raw: str, spec: dict[str, Any]) -> Any:
             value = float(raw)
         elif kind == "int_list":
             value = [int(part) for part in raw.strip().strip("[]").split(",") if part.strip()]
+        elif kind == "float_list":
+            value = [float(part) for part in raw.strip().strip("[]").split(",") if part.strip()]
         elif kind == "string":
             value = raw
         else:
@@ -53,8 +56,9 @@ def _convert_value(query: str, key: str, raw: str, spec: dict[str, Any]) -> Any:
     if choices and value not in choices:
         raise BoundaryError(f"{where}: expected one of {', '.join(map(str, choices))}")
     items = value if isinstance(value, list) else [value]
-    if kind == "int_list" and not items:
-        raise BoundaryError(f"{where}: expected a comma-separated list of integers")
+    if kind in ("int_list", "float_list") and not items:
+        noun = "integers" if kind == "int_list" else "numbers"
+        raise BoundaryError(f"{where}: expected a comma-separated list of {noun}")
     low, high = spec.get("min"), spec.get("max")
     for item in items if kind != "string" else []:
         if item != item or (low is not None and item < low) or (high is not None and item > high):

@@ -12,18 +12,22 @@ an object-store lake's file lists).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pyarrow as pa
 
+from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.location import LakeLocation, open_lake
 from boundary_ray.lake.locks import consistent_read
 from boundary_ray.lake.reader import arrow_dataset
-from boundary_ray.query import outcomes
+from boundary_ray.query import answer_classes, outcomes
 from boundary_ray.query.catalog import query_params, query_sql
 from boundary_ray.query.params import convert_params
 from boundary_ray.query.views import create_views
+
+READS_ANSWER_CLASSES = re.compile(r"\b(?:from|join)\s+problem_answer_classes\b")
 
 
 class QuerySession:
@@ -68,6 +72,7 @@ class QuerySession:
         def read() -> pa.Table:
             self._set_variables(values)
             self._point_problem_outcomes(values)
+            self._point_answer_classes(READS_ANSWER_CLASSES.search(sql) is not None)
             return self._con.sql(sql).to_arrow_table()
 
         return self._read(f"query {name}", read)
@@ -84,6 +89,7 @@ class QuerySession:
             self._set_variables({})
             if outcomes:
                 self._point_problem_outcomes({})
+            self._point_answer_classes(True)
             result = self._con.sql(text)
             if result is None:  # a statement that returns nothing (``set variable ...``)
                 raise BoundaryError(f"sql on lake {self.lake}: the statement returns no table")
@@ -128,6 +134,32 @@ class QuerySession:
         else:
             assert self._statements is not None  # made by ``_read`` before any query
             self._con.execute(self._statements["problem_outcomes"])
+
+    def _point_answer_classes(self, wanted: bool) -> None:
+        """``problem_answer_classes`` over the answer-class files (``answer_classes.py``) of the
+        partitions where they are fresh, the other partitions' exact answer strings from their
+        samples (views.sql); only for a query that reads it, else as views.sql defines it."""
+        assert self._statements is not None
+        fresh, stale = answer_classes.answer_class_files(self.lake) if wanted else ([], [])
+        if not fresh:
+            if "problem_answer_classes" in self._statements:
+                self._con.execute(self._statements["problem_answer_classes"])
+            return
+        columns = ", ".join(schema.ANSWER_CLASSES.names)
+        self._con.register(
+            "answer_classes_cache", arrow_dataset(self.lake, "answer_classes", fresh)
+        )
+        union = ""
+        if stale:
+            self._con.register("stale_partitions", pa.Table.from_pylist(stale))
+            union = (
+                f" union all select {columns} from exact_answer_classes"
+                " semi join stale_partitions using (model, benchmark)"
+            )
+        self._con.execute(
+            "create or replace view problem_answer_classes as"
+            f" select {columns} from answer_classes_cache{union}"
+        )
 
 
 def run_query(

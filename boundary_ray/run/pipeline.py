@@ -31,6 +31,7 @@ from boundary_ray.lake.problems import store_problems
 from boundary_ray.lake.writer import ParquetLakeWriter, write_rows
 from boundary_ray.models.modality import check_modalities
 from boundary_ray.prompts import PromptBuilder
+from boundary_ray.query.answer_classes import refresh_answer_classes
 from boundary_ray.query.outcomes import refresh_outcomes
 from boundary_ray.run.model_plan import ModelPlan, plan_models
 from boundary_ray.run.node_probe import start_ray_for_lake
@@ -88,6 +89,7 @@ def run_spec(spec: Spec, progress: bool = True) -> dict[str, Any]:
             )
     manifest.finish("done", counters=counters, **extra)
     refresh_outcomes(lake)  # aggregate queries then read per-problem counts
+    refresh_answer_classes(lake)  # maj@k's classes, by the verifier's equivalence
     return {"run_id": run_id, "lake": str(lake), "counters": counters}
 
 

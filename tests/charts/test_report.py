@@ -84,7 +84,11 @@ def test_missing_data_skips_charts_with_a_reason(tmp_path: Path) -> None:
     assert written == [
         "accuracy_hist.png",
         "accuracy_hist.svg",
+        "cover_at_tau.png",
+        "cover_at_tau.svg",
         "index.html",
+        "maj_at_k.png",
+        "maj_at_k.svg",
         "pass_at_k.png",
         "pass_at_k.svg",
         "report.md",
@@ -96,7 +100,7 @@ def test_missing_data_skips_charts_with_a_reason(tmp_path: Path) -> None:
     # coverage, efficiency_gap, pass_at_k_by_role, training_curve, algorithm_comparison,
     # boundary_by_difficulty, process_pass_at_k, perplexity, and Tables 3 and 4
     assert page.count('<p class="skipped">') == 10
-    assert len(_images(page)) == 2
+    assert len(_images(page)) == 4  # pass@k, maj@k with pass@k and pass^k, Cover@tau, accuracy
 
 
 def test_gap_falls_back_to_instruct_when_no_model_is_rl(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The per-problem outcomes cache (boundary_ray/outcomes.py): same numbers as the samples,
+"""The per-problem outcomes cache (boundary_ray/query/outcomes.py): same numbers as the samples,
 used only while fresh, rebuilt after the sample files change."""
 
 from __future__ import annotations

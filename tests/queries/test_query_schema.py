@@ -13,6 +13,7 @@ from boundary_ray.query import list_queries, queries_dir, query_schema, run_quer
 # parameters that make a query exercise all of its output columns
 EXERCISE = {
     "pass_at_k": {"ci": "0.9", "bootstrap": "100"},
+    "g_pass_at_k": {"ks": "3,5"},
     "hardest_solved": {"max_rate": "0.2"},
     "algorithm_comparison": {"ci": "0.9", "bootstrap": "100"},
 }
@@ -102,9 +103,9 @@ def test_views_sql_alone_gives_schema_py_columns(realistic_lake):
     # the realistic lake has no process verdicts recomputed and no labels yet
     # (nor images: a text-only lake, whose images view comes last)
     assert len(failed) == 4 and all("labels" in q or "images" in q for q in failed), failed
-    # outcomes is a cache that queries read through Python only while fresh (outcomes.py), never
-    # a view: over stale files a view would give stale counts
-    absent = ("process", "labels", "images", "outcomes")
+    # outcomes and answer_classes are caches that queries read through Python only while fresh
+    # (outcomes.py, answer_classes.py), never views: over stale files a view would give stale counts
+    absent = ("process", "labels", "images", "outcomes", "answer_classes")
     present = {t: s for t, s in schema.TABLES.items() if t not in absent}
     for table, expected in present.items():
         got = con.sql(f"select * from {table} limit 0").to_arrow_table().schema
