@@ -335,6 +335,9 @@ def cmd_lake_snapshot(args: argparse.Namespace) -> int:
     views = (queries_dir() / VIEWS_FILE).read_text(encoding="utf-8")
     counts = snapshot_lake(args.lake, args.out, views)
     print(f"{args.out}: {sum(counts.values())} files linked; in DuckDB: .read {args.out}/views.sql")
+    return 0
+
+
 def cmd_lake_answer_classes(args: argparse.Namespace) -> int:
     from boundary_ray.lake.reader import lake_root
     from boundary_ray.query.answer_classes import refresh_answer_classes

@@ -84,10 +84,9 @@ def test_reading_a_missing_table_is_empty(tmp_path: Path) -> None:
 def test_the_plan_read_beside_a_compaction_misses_no_sample(tmp_path, monkeypatch) -> None:
     """``lake compact`` swaps the partition's folder between the plan's listing and its read
     (the names listed are gone): the plan reads again and still sees every sample."""
-    from test_compact import write_small_file_lake
-
-    from boundary_ray.lake import plan
     from boundary_ray.lake.compact import compact_lake
+    from boundary_ray.run import plan
+    from tests.lake.test_compact import write_small_file_lake
 
     lake = str(tmp_path / "lake")
     write_small_file_lake(lake)
