@@ -20,6 +20,8 @@ VIEWS_FILE = "views.sql"
 SCHEMA_FILE = "schema.yml"
 # a query over this view also takes the views' own parameters (``_views.params`` in schema.yml)
 READS_PROBLEM_OUTCOMES = re.compile(r"\b(?:from|join)\s+problem_outcomes\b")
+# a query over this view votes over the answer-classes cache where it is fresh
+READS_ANSWER_CLASSES = re.compile(r"\b(?:from|join)\s+problem_answer_classes\b")
 
 
 def queries_dir() -> Path:

@@ -12,7 +12,6 @@ an object-store lake's file lists).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pyarrow as pa
@@ -23,11 +22,9 @@ from boundary_ray.lake.location import LakeLocation, open_lake
 from boundary_ray.lake.locks import consistent_read
 from boundary_ray.lake.reader import arrow_dataset
 from boundary_ray.query import answer_classes, outcomes
-from boundary_ray.query.catalog import query_params, query_sql
+from boundary_ray.query.catalog import READS_ANSWER_CLASSES, query_params, query_sql
 from boundary_ray.query.params import convert_params
 from boundary_ray.query.views import create_views
-
-READS_ANSWER_CLASSES = re.compile(r"\b(?:from|join)\s+problem_answer_classes\b")
 
 
 class QuerySession:
@@ -89,7 +86,7 @@ class QuerySession:
             self._set_variables({})
             if outcomes:
                 self._point_problem_outcomes({})
-            self._point_answer_classes(True)
+            self._point_answer_classes(READS_ANSWER_CLASSES.search(text) is not None)
             result = self._con.sql(text)
             if result is None:  # a statement that returns nothing (``set variable ...``)
                 raise BoundaryError(f"sql on lake {self.lake}: the statement returns no table")
@@ -166,9 +163,8 @@ def run_query(
     name: str, lake: str | LakeLocation, params: dict[str, str] | None = None
 ) -> pa.Table:
     """Run ``queries/NAME.sql`` over ``lake`` on a session of its own (see ``QuerySession``)."""
-    convert_params(
-        name, params or {}, query_params(name)
-    )  # bad input fails before the lake is read
+    # bad input fails before the lake is read
+    convert_params(name, params or {}, query_params(name))
     with QuerySession(lake) as session:
         return session.query(name, params)
 
