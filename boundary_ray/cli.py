@@ -294,11 +294,15 @@ def cmd_lake_compact(args: argparse.Namespace) -> int:
             if result.skipped
             else f", {result.rows_merged} rows merged"
         )
-        print(f"{result.partition}: {done}{why}")
+        kept = result.caches_carried
+        print(
+            f"{result.partition}: {done}{why}"
+            + (f"; kept fresh: {', '.join(kept)}" if kept else "")
+        )
     if args.table == "samples":
         from boundary_ray.query.outcomes import refresh_outcomes
 
-        refresh_outcomes(args.lake)  # the merged files have new names: fingerprints changed
+        refresh_outcomes(args.lake)  # partitions whose outcomes were not fresh before
     return 0
 
 
@@ -345,9 +349,10 @@ def cmd_lake_answer_classes(args: argparse.Namespace) -> int:
     lake_root(args.lake)
     counts = refresh_answer_classes(args.lake)
     comparisons = counts.pop("comparisons")
+    votes = counts.pop("majority_rebuilt")
     print(
         ", ".join(f"{count} {what}" for what, count in counts.items())
-        + f" partitions; {comparisons} verifier comparisons"
+        + f" partitions; {comparisons} verifier comparisons; maj@k stored for {votes} partitions"
     )
     return 0
 

@@ -26,8 +26,10 @@ import pyarrow as pa
 #      error (verdict counts per problem); an outcomes cache's name covers its columns, so
 #      a cache written before a column was added is stale and rebuilt
 #      answer_classes table (equivalence classes of extracted answers, beside outcomes)
+#   6  majority_votes table (maj@k per problem, beside the answer classes); compaction renames
+#      the fresh caches (outcomes, answer_classes, majority_votes) to its new fingerprint
 # `boundary lake upgrade` rewrites what reading as-is cannot handle (boundary_ray/lake/upgrade.py).
-LAKE_SCHEMA_VERSION = 5
+LAKE_SCHEMA_VERSION = 6
 
 PROBLEMS = pa.schema(
     [
@@ -192,6 +194,21 @@ ANSWER_CLASSES = pa.schema(
     ]
 )
 
+# Per problem, maj@k at each k of its (model, benchmark)'s grid (k_grid: powers of two and the
+# smallest n), as views.sql's problem_maj_at_k computes it from the answer classes: the
+# refresh that builds the answer classes stores it (boundary_ray/query/majority_votes.py), and
+# maj_at_k reads it instead of running the vote's program again. A derived cache named like
+# the answer classes, used only while they are fresh.
+MAJORITY_VOTES = pa.schema(
+    [
+        ("model", pa.string()),
+        ("benchmark", pa.string()),
+        ("problem_id", pa.string()),
+        ("k", pa.int64()),
+        ("maj_at_k", pa.float64()),
+    ]
+)
+
 VERDICTS = ("correct", "wrong", "no_answer", "timeout", "error")
 PROCESS_VERDICTS = ("valid", "unsupported", "contradicted", "n/a")
 LABEL_VALUES = ("valid", "guess", "unsure")
@@ -205,6 +222,7 @@ TABLES: dict[str, pa.Schema] = {
     "labels": LABELS,
     "outcomes": OUTCOMES,
     "answer_classes": ANSWER_CLASSES,
+    "majority_votes": MAJORITY_VOTES,
     "images": IMAGES,
 }
 
@@ -217,6 +235,7 @@ PARTITIONS: dict[str, tuple[str, ...]] = {
     "labels": ("model", "benchmark"),
     "outcomes": ("model", "benchmark"),
     "answer_classes": ("model", "benchmark"),
+    "majority_votes": ("model", "benchmark"),
     "images": (),
 }
 
@@ -231,6 +250,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "labels": ("model", "benchmark", "problem_id", "sample_idx", "at"),
     "outcomes": ("model", "benchmark", "problem_id"),
     "answer_classes": ("model", "benchmark", "problem_id", "class_idx"),
+    "majority_votes": ("model", "benchmark", "problem_id", "k"),
     "images": ("image_id",),
 }
 

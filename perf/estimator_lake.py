@@ -27,9 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from boundary_ray import schema
-from boundary_ray.query.answer_classes import PREFIX as CLASSES_PREFIX
-from boundary_ray.query.outcomes import PREFIX as OUTCOMES_PREFIX
-from boundary_ray.query.outcomes import fingerprint
+from boundary_ray.lake.caches import cache_name, fingerprint
 
 N = 1024
 
@@ -105,12 +103,12 @@ def build_outcomes_lake(
                 "samples",
                 pa.table({"problem_id": ["p00000"], "sample_idx": pa.array([0], pa.int32())}),
             )
-            name = fingerprint(str(lake), part["model"], part["benchmark"])
+            stamp = fingerprint(str(lake), part["model"], part["benchmark"])
             rate = np.clip(difficulty + rng.normal(0, 0.05, problems), 0, 1)
             correct = rng.binomial(N, rate)
             _write(
                 folder("outcomes"),
-                f"{OUTCOMES_PREFIX}{name}.parquet",
+                f"{cache_name('outcomes', stamp)}.parquet",
                 "outcomes",
                 pa.table(
                     {
@@ -152,7 +150,7 @@ def build_outcomes_lake(
             )
             _write(
                 folder("answer_classes"),
-                f"{CLASSES_PREFIX}{name}.parquet",
+                f"{cache_name('answer_classes', stamp)}.parquet",
                 "answer_classes",
                 classes,
             )

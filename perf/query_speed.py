@@ -20,7 +20,8 @@ classes that maj_at_k votes over.
 ``--outcomes-only`` writes no sample rows: the outcomes and answer classes of the same study are
 written directly (perf/estimator_lake.py; ``--classes two|spread`` picks how the wrong answers
 split), so a 100 M-sample lake builds in seconds and the queries run as on the real one after
-its refresh:
+its refresh; the majority votes are then built from those classes by the real refresh (timed;
+``--no-majority`` leaves them out, so maj_at_k computes every vote):
 
     python perf/query_speed.py --outcomes-only --rows 100000000 --lake /tmp/boundary-100m-two \
         --queries pass_at_k,pass_hat_k,g_pass_at_k,mg_pass_at_k,cover_at_tau,bayes_at_n,chance_at_k,maj_at_k
@@ -43,6 +44,7 @@ from estimator_lake import build_outcomes_lake  # perf/estimator_lake.py, beside
 
 from boundary_ray import schema
 from boundary_ray.query import list_queries, run_query
+from boundary_ray.query.majority_votes import refresh_majority_votes
 from boundary_ray.query.outcomes import refresh_outcomes
 
 MODELS = {
@@ -203,6 +205,11 @@ def main() -> None:
         help="write outcomes and answer classes only, no sample rows (perf/estimator_lake.py)",
     )
     parser.add_argument("--classes", default="two", choices=["two", "spread"])
+    parser.add_argument(
+        "--no-majority",
+        action="store_true",
+        help="--outcomes-only: time without the majority_votes cache (maj_at_k computes it all)",
+    )
     args = parser.parse_args()
     if args.outcomes_only:
         return outcomes_only(args)
@@ -268,6 +275,11 @@ def outcomes_only(args: argparse.Namespace) -> None:
         )
     else:
         print(f"reusing the outcomes of {int(built.read_text()):,} samples at {lake}")
+    shutil.rmtree(lake / "majority_votes", ignore_errors=True)
+    if not args.no_majority:  # what the refresh that ends a run builds beside the classes
+        start = time.perf_counter()
+        counts = refresh_majority_votes(str(lake))
+        print(f"refresh_majority_votes: {counts} in {time.perf_counter() - start:.1f} s")
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
     names = args.queries.split(",") if args.queries else list_queries()
     print("\n| query | rows | best s | median s | load |\n|---|---:|---:|---:|---:|")

@@ -23,6 +23,10 @@ The protocol, for one partition folder ``F`` (local or mounted lakes only):
    kernel, so a path lookup sees either the old folder or the new one. Release the write lock.
 5. Delete ``S``, which now holds the old files (and links to files that stay in ``F``).
 
+The rows are the same, in new files: a samples partition's derived caches (outcomes, answer
+classes, majority votes: ``lake/caches.py``) that were fresh for ``F`` as listed under the write
+lock are renamed to the fingerprint of the new ``F`` before the lock is released.
+
 Killed at any point (SIGKILL, power cut after the fsyncs): before step 4, ``F`` is untouched and
 ``S`` holds an unfinished compaction; after it, ``F`` is complete and ``S`` holds superseded
 files. Either way ``S`` is garbage, and the next ``compact`` deletes it first (step 1).
@@ -61,6 +65,7 @@ import pyarrow.parquet as pq
 
 from boundary_ray import schema
 from boundary_ray.errors import BoundaryError
+from boundary_ray.lake.caches import carry_over, fingerprint
 from boundary_ray.lake.location import open_lake
 from boundary_ray.lake.locks import CONTROL_DIR, lock_path, partition_lock, swapping
 
@@ -77,6 +82,8 @@ class CompactResult:
     files_after: int
     rows_merged: int
     skipped: str | None = None  # why nothing was done, when nothing was
+    # the derived caches (lake/caches.py) renamed to the new files' fingerprint
+    caches_carried: tuple[str, ...] = ()
 
 
 def compact_lake(
@@ -156,6 +163,7 @@ def compact_partition(
     name = "/".join(p for p in (table, rel) if p)
     live = Path(root, table, rel)
     staging = Path(root, CONTROL_DIR, "staging", table, rel)
+    carried: tuple[str, ...] = ()
     with ExitStack() as stack:
         got = stack.enter_context(
             partition_lock(lock_path(root, table, rel, "compact"), exclusive=True, blocking=False)
@@ -179,6 +187,9 @@ def compact_partition(
                 return CompactResult(
                     name, len(_parquet(now)), len(_parquet(now)), 0, "changed meanwhile"
                 )
+            part = dict(piece.split("=", 1) for piece in rel.split("/") if "=" in piece)
+            derived = table == "samples" and set(part) == {"model", "benchmark"}
+            before = fingerprint(root, part["model"], part["benchmark"]) if derived else ""
             try:
                 for f in sorted(set(now) - set(small)):
                     if not f.endswith(".tmp"):  # a temp file under the lock is a dead writer's
@@ -194,12 +205,15 @@ def compact_partition(
                 raise BoundaryError(f"{live}: {exc}; the partition is unchanged") from None
             step("exchanged")
             _fsync_dir(live.parent)
+            if derived:  # the same rows in new files: the fresh caches stay fresh
+                after = fingerprint(root, part["model"], part["benchmark"])
+                carried = tuple(carry_over(root, part, before, after))
         files_after = len(_parquet(_listing(live)))
         for old in sorted(staging.iterdir()):
             old.unlink()
             step("cleaning")
         staging.rmdir()
-    return CompactResult(name, len(_parquet(now)), files_after, rows)
+    return CompactResult(name, len(_parquet(now)), files_after, rows, caches_carried=carried)
 
 
 def _merge(table: str, sources: list[Path], out: Path, target_bytes: int, step: Step) -> int:

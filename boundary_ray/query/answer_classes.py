@@ -4,8 +4,8 @@ majority vote of ``queries/maj_at_k.sql``.
 Two answers are one class when the problem's own verifier says they are equal
 (``answer_equivalence.py``: math-verify for math, the visual rule for visual; exact text for
 code). One file per samples partition (``answer_classes/model=m/benchmark=b/``), named by the
-same fingerprint of the partition's sample files as the outcomes (``outcomes.fingerprint``), so
-a query uses it only while the samples are the ones it was built from; a partition without a
+same fingerprint of the partition's sample files as the outcomes (``lake/caches.py``), so a
+query uses it only while the samples are the ones it was built from; a partition without a
 fresh file is answered by views.sql's ``exact_answer_classes`` (trimmed exact strings).
 
 A partition is built in two steps. DuckDB groups its samples as views.sql does (the samples
@@ -17,65 +17,39 @@ greedily, largest first (``AnswerGrouper``). The work is bounded per problem: at
 
 from __future__ import annotations
 
-import contextlib
 import json
 from typing import Any
 
 import pyarrow as pa
 
 from boundary_ray import schema
-from boundary_ray.lake.location import open_lake
-from boundary_ray.lake.reader import list_files, partition_values, read_table
-from boundary_ray.lake.writer import write_table
-from boundary_ray.query.outcomes import fingerprint
-
-PREFIX = "answer-classes-"
+from boundary_ray.lake.caches import fresh_cache_files, refresh_cache
+from boundary_ray.lake.reader import list_files, read_table
+from boundary_ray.query.majority_votes import refresh_majority_votes
 
 
 def answer_class_files(lake: str) -> tuple[list[str], list[dict[str, str]]]:
     """The fresh answer-class file of each samples partition that has one, and the partitions
     (``{"model": ..., "benchmark": ...}``) that have none or only stale ones."""
-    fresh, stale = [], []
-    for part in partition_values(lake, "samples"):
-        wanted = f"/{PREFIX}{fingerprint(lake, part['model'], part['benchmark'])}.parquet"
-        found = [p for p in list_files(lake, "answer_classes", part) if p.endswith(wanted)]
-        if found:
-            fresh.append(found[0])
-        else:
-            stale.append(part)
-    return fresh, stale
+    return fresh_cache_files(lake, "answer_classes")
 
 
 def refresh_answer_classes(lake: str, models: list[str] | None = None) -> dict[str, int]:
     """Rebuild the answer classes of every partition whose sample files changed (only
-    ``models``, when given) with the verifier's equivalence; remove stale files. Returns counts:
-    partitions rebuilt, kept, removed, and the verifier comparisons made."""
+    ``models``, when given) with the verifier's equivalence, then the majority votes over them
+    (``majority_votes.py``); remove stale files. Returns counts: partitions rebuilt, kept,
+    removed, the verifier comparisons made, and the majority-vote partitions rebuilt."""
     from boundary_ray.verifiers.math.classes import AnswerGrouper
 
-    fs = open_lake(lake).fs
-    counts = {"rebuilt": 0, "kept": 0, "removed": 0, "comparisons": 0}
     grouper = AnswerGrouper()
     try:
-        for part in partition_values(lake, "samples"):
-            if models is not None and part["model"] not in models:
-                continue
-            name = f"{PREFIX}{fingerprint(lake, part['model'], part['benchmark'])}"
-            existing = list_files(lake, "answer_classes", part)
-            if any(p.endswith(f"/{name}.parquet") for p in existing):
-                counts["kept"] += 1
-            else:
-                table = _compute(lake, part, grouper)
-                if table.num_rows:
-                    write_table(lake, "answer_classes", table, name=name)
-                counts["rebuilt"] += 1
-            for path in existing:
-                if not path.endswith(f"/{name}.parquet"):
-                    with contextlib.suppress(FileNotFoundError):  # a refresh beside this one
-                        fs.delete_file(path)
-                    counts["removed"] += 1
-    finally:
+        counts = refresh_cache(
+            lake, "answer_classes", lambda part: _compute(lake, part, grouper), models
+        )
         counts["comparisons"] = grouper.comparisons
+    finally:
         grouper.close()
+    counts["majority_rebuilt"] = refresh_majority_votes(lake, models)["rebuilt"]
     return counts
 
 

@@ -18,10 +18,11 @@ from boundary_ray.settings import queries_override
 
 VIEWS_FILE = "views.sql"
 SCHEMA_FILE = "schema.yml"
-# a query over this view also takes the views' own parameters (``_views.params`` in schema.yml)
-READS_PROBLEM_OUTCOMES = re.compile(r"\b(?:from|join)\s+problem_outcomes\b")
-# a query over this view votes over the answer-classes cache where it is fresh
-READS_ANSWER_CLASSES = re.compile(r"\b(?:from|join)\s+problem_answer_classes\b")
+# a view or macro of views.sql, by name
+DEFINITION = re.compile(r"^create\s+or\s+replace\s+(?:view|macro)\s+(\w+)", re.I | re.M)
+# where SQL reads a relation: after from / join (a lateral table macro too)
+READ_AT = re.compile(r"\b(?:from|join)\s+(?:lateral\s+)?(\w+)", re.I)
+COMMENT = re.compile(r"--[^\n]*")
 
 
 def queries_dir() -> Path:
@@ -77,9 +78,39 @@ def query_params(name: str) -> dict[str, dict[str, Any]]:
     """The parameters query ``name`` accepts: its own (``queries/schema.yml``) and, for a query
     over ``problem_outcomes``, the views' parameters it does not declare itself."""
     declared = dict(query_schema().get(name, {}).get("params") or {})
-    if READS_PROBLEM_OUTCOMES.search(query_sql(name)):
+    if "problem_outcomes" in reads(query_sql(name)):
         declared = {**declared, **{k: v for k, v in view_params().items() if k not in declared}}
     return declared
+
+
+def reads(sql: str) -> frozenset[str]:
+    """The views and macros of ``views.sql`` that ``sql`` reads (after ``from`` or ``join``),
+    and those they read in turn: a query over ``problem_maj_at_k`` reads
+    ``problem_answer_classes`` too. Comments do not count."""
+    definitions = _definitions(views_sql())
+    found: set[str] = set()
+    todo = [name for name in _read_names(sql) if name in definitions]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += [n for n in definitions[name] if n in definitions and n != name]
+    return frozenset(found)
+
+
+def _read_names(sql: str) -> set[str]:
+    return {name.lower() for name in READ_AT.findall(COMMENT.sub("", sql))}
+
+
+@functools.lru_cache(maxsize=4)
+def _definitions(text: str) -> dict[str, frozenset[str]]:
+    """Each view and macro of views.sql ``text`` with the names its definition reads."""
+    starts = list(DEFINITION.finditer(text))
+    ends = [m.start() for m in starts[1:]] + [len(text)]
+    return {
+        m.group(1).lower(): frozenset(_read_names(text[m.end() : end]))
+        for m, end in zip(starts, ends, strict=True)
+    }
 
 
 def _schema_file() -> dict[str, Any]:

@@ -6,10 +6,10 @@ those counts: one file per samples partition (``outcomes/model=m/benchmark=b/``)
 the same ``problem_outcomes`` view that the queries use (``queries/views.sql``), so the two
 paths cannot disagree, once for each notion of correct a query may ask for.
 
-The table is a cache, never the truth. Its file is named by a fingerprint of the partition's
-sample files (name, size, modification time): a run that adds, replaces or compacts sample
-files changes the fingerprint, and a query uses the outcomes only while every partition's
-fingerprint still matches (else it reads the samples, as before). Nothing can leave it
+The table is a cache, never the truth (``lake/caches.py``). Its file is named by a fingerprint
+of the partition's sample files (name, size, modification time): a run that adds or replaces
+sample files changes the fingerprint, and a query uses the outcomes only while every
+partition's fingerprint still matches (else it reads the samples, as before). Nothing can leave it
 inconsistent: a run killed before its refresh leaves a stale fingerprint, which is ignored
 and rebuilt by the next refresh (``boundary run`` refreshes when it finishes;
 ``boundary lake outcomes --lake DIR`` does it by hand).
@@ -20,21 +20,15 @@ sample files; while a lake has either, queries read the samples.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.fs as pafs
 
 from boundary_ray import schema
-from boundary_ray.lake.location import open_lake
-from boundary_ray.lake.reader import file_infos, list_files, partition_values, scan_table
-from boundary_ray.lake.writer import write_table
+from boundary_ray.lake.caches import fresh_cache_files, refresh_cache
+from boundary_ray.lake.reader import list_files
 from boundary_ray.query.views import create_views_over
 
-PREFIX = "outcomes-"
 # the notions of correct the cache holds: (params of problem_outcomes, columns they fill)
 NOTIONS = (
     ({"answers": "all"}, {"c_answer": "c_answer", "c_process": "c_process"}),
@@ -44,78 +38,20 @@ NOTIONS = (
 SAMPLE_LEVEL_ONLY = ("labels", "process")
 
 
-def fingerprint(lake: str, model: str, benchmark: str) -> str:
-    """A name for the current set of the partition's sample files (names, sizes, mtimes)."""
-    paths = list_files(lake, "samples", {"model": model, "benchmark": benchmark})
-    return fingerprint_of(file_infos(lake, paths))
-
-
-def fingerprint_of(infos: Iterable[pafs.FileInfo]) -> str:
-    """``fingerprint`` of a partition whose sample files are ``infos`` (one listing can serve
-    many partitions). The outcomes' columns are part of it: a cache written before a column
-    was added to ``schema.OUTCOMES`` is stale."""
-    digest = hashlib.sha1()
-    digest.update((",".join(schema.OUTCOMES.names) + "\n").encode())
-    for info in sorted(infos, key=lambda i: i.path):
-        mtime = info.mtime_ns if info.mtime_ns is not None else -1
-        digest.update(f"{info.base_name}|{info.size}|{mtime}\n".encode())
-    return digest.hexdigest()[:20]
-
-
-def _file_name(lake: str, part: dict[str, str]) -> str:
-    """The outcome file's name (without .parquet) for the partition's current sample files."""
-    return f"{PREFIX}{fingerprint(lake, part['model'], part['benchmark'])}"
-
-
 def fresh_outcome_files(lake: str) -> list[str] | None:
     """The outcome file of every samples partition, or None when any is missing or stale
     (or the lake has labels or re-computed process verdicts: then only samples answer).
     One listing of each table (samples, outcomes), however many partitions the lake has."""
     if any(list_files(lake, table) for table in SAMPLE_LEVEL_ONLY):
         return None
-    location = open_lake(lake)
-    samples: dict[tuple[str, ...], list[str]] = {}
-    for file in scan_table(lake, "samples"):
-        if file.partition is not None:
-            key = tuple(file.partition[c] for c in schema.PARTITIONS["samples"])
-            samples.setdefault(key, []).append(f"{location.root}/samples/{file.relative}")
-    cached = {
-        file.relative: f"{location.root}/outcomes/{file.relative}"
-        for file in scan_table(lake, "outcomes")
-        if file.partition is not None
-    }
-    found = []
-    for key, paths in sorted(samples.items()):
-        folder = "/".join(
-            f"{c}={v}" for c, v in zip(schema.PARTITIONS["samples"], key, strict=True)
-        )
-        wanted = f"{folder}/{PREFIX}{fingerprint_of(location.fs.get_file_info(paths))}.parquet"
-        if wanted not in cached:
-            return None
-        found.append(cached[wanted])
-    return found or None
+    fresh, stale = fresh_cache_files(lake, "outcomes")
+    return None if stale else fresh or None
 
 
 def refresh_outcomes(lake: str, models: list[str] | None = None) -> dict[str, int]:
     """Rebuild the outcomes of every partition whose sample files changed (only ``models``,
     when given); remove the stale files. Returns counts: partitions rebuilt, kept, removed."""
-    fs = open_lake(lake).fs
-    counts = {"rebuilt": 0, "kept": 0, "removed": 0}
-    for part in partition_values(lake, "samples"):
-        if models is not None and part["model"] not in models:
-            continue
-        name = _file_name(lake, part)
-        existing = list_files(lake, "outcomes", part)
-        if any(p.endswith(f"/{name}.parquet") for p in existing):
-            counts["kept"] += 1
-        else:
-            write_table(lake, "outcomes", _compute(lake, part), name=name)
-            counts["rebuilt"] += 1
-        for path in existing:
-            if not path.endswith(f"/{name}.parquet"):
-                _remove(fs, path)
-                counts["removed"] += 1
-    return counts
+    return refresh_cache(lake, "outcomes", lambda part: _compute(lake, part), models)
 
 
 def outcome_columns(values: dict[str, Any]) -> str | None:
@@ -174,8 +110,3 @@ def _join(left: pa.Table, right: pa.Table, columns: list[str]) -> pa.Table:
     for column in columns:
         left = left.append_column(column, right.column(column))
     return left
-
-
-def _remove(fs: pafs.FileSystem, path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):  # removed by a refresh beside this one
-        fs.delete_file(path)

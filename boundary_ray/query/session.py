@@ -21,8 +21,8 @@ from boundary_ray.errors import BoundaryError
 from boundary_ray.lake.location import LakeLocation, open_lake
 from boundary_ray.lake.locks import consistent_read
 from boundary_ray.lake.reader import arrow_dataset
-from boundary_ray.query import answer_classes, outcomes
-from boundary_ray.query.catalog import READS_ANSWER_CLASSES, query_params, query_sql
+from boundary_ray.query import answer_classes, majority_votes, outcomes
+from boundary_ray.query.catalog import query_params, query_sql, reads
 from boundary_ray.query.params import convert_params
 from boundary_ray.query.views import create_views
 
@@ -69,7 +69,7 @@ class QuerySession:
         def read() -> pa.Table:
             self._set_variables(values)
             self._point_problem_outcomes(values)
-            self._point_answer_classes(READS_ANSWER_CLASSES.search(sql) is not None)
+            self._point_answer_classes(reads(sql))
             return self._con.sql(sql).to_arrow_table()
 
         return self._read(f"query {name}", read)
@@ -86,7 +86,7 @@ class QuerySession:
             self._set_variables({})
             if outcomes:
                 self._point_problem_outcomes({})
-            self._point_answer_classes(READS_ANSWER_CLASSES.search(text) is not None)
+            self._point_answer_classes(reads(text))
             result = self._con.sql(text)
             if result is None:  # a statement that returns nothing (``set variable ...``)
                 raise BoundaryError(f"sql on lake {self.lake}: the statement returns no table")
@@ -132,31 +132,50 @@ class QuerySession:
             assert self._statements is not None  # made by ``_read`` before any query
             self._con.execute(self._statements["problem_outcomes"])
 
-    def _point_answer_classes(self, wanted: bool) -> None:
+    def _point_answer_classes(self, read: frozenset[str]) -> None:
         """``problem_answer_classes`` over the answer-class files (``answer_classes.py``) of the
         partitions where they are fresh, the other partitions' exact answer strings from their
-        samples (views.sql); only for a query that reads it, else as views.sql defines it."""
+        samples (views.sql); ``cached_majority_votes`` over the fresh majority votes
+        (``majority_votes.py``). Only for SQL that reads them (``read``: the views it reads),
+        else each as views.sql defines it."""
         assert self._statements is not None
+        wanted = "problem_answer_classes" in read
         fresh, stale = answer_classes.answer_class_files(self.lake) if wanted else ([], [])
-        if not fresh:
-            if "problem_answer_classes" in self._statements:
-                self._con.execute(self._statements["problem_answer_classes"])
-            return
-        columns = ", ".join(schema.ANSWER_CLASSES.names)
-        self._con.register(
-            "answer_classes_cache", arrow_dataset(self.lake, "answer_classes", fresh)
-        )
-        union = ""
-        if stale:
-            self._con.register("stale_partitions", pa.Table.from_pylist(stale))
-            union = (
-                f" union all select {columns} from exact_answer_classes"
-                " semi join stale_partitions using (model, benchmark)"
+        if fresh:
+            columns = ", ".join(schema.ANSWER_CLASSES.names)
+            self._con.register(
+                "answer_classes_cache", arrow_dataset(self.lake, "answer_classes", fresh)
             )
-        self._con.execute(
-            "create or replace view problem_answer_classes as"
-            f" select {columns} from answer_classes_cache{union}"
-        )
+            union = ""
+            if stale:
+                self._con.register("stale_partitions", pa.Table.from_pylist(stale))
+                union = (
+                    f" union all select {columns} from exact_answer_classes"
+                    " semi join stale_partitions using (model, benchmark)"
+                )
+            self._con.execute(
+                "create or replace view problem_answer_classes as"
+                f" select {columns} from answer_classes_cache{union}"
+            )
+        else:
+            self._restore("problem_answer_classes")
+        votes = majority_votes.majority_vote_files(self.lake) if fresh else []
+        if votes and "cached_majority_votes" in read:
+            self._con.register(
+                "majority_votes_cache", arrow_dataset(self.lake, "majority_votes", votes)
+            )
+            self._con.execute(
+                "create or replace view cached_majority_votes as select"
+                f" {', '.join(schema.MAJORITY_VOTES.names)} from majority_votes_cache"
+            )
+        else:
+            self._restore("cached_majority_votes")
+
+    def _restore(self, view: str) -> None:
+        """``view`` as views.sql defines it."""
+        assert self._statements is not None
+        if view in self._statements:
+            self._con.execute(self._statements[view])
 
 
 def run_query(

@@ -4,7 +4,7 @@ The view lists the lake at most once a second: the listing's ``signature`` chang
 file of a table is added, replaced or removed (a run writing, a label stored, a compaction),
 which is when the view re-creates its query session's views and forgets what it cached. The
 listing also says, per samples partition, whether its per-problem outcomes are fresh (the file
-that ``query/outcomes.py`` names by a fingerprint of the partition's sample files): the pages
+that ``lake/caches.py`` names by a fingerprint of the partition's sample files): the pages
 read those instead of the sample rows, partition by partition.
 """
 
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import pyarrow.fs as pafs
 
 from boundary_ray import schema
+from boundary_ray.lake.caches import cache_name, fingerprint_of
 from boundary_ray.lake.location import LakeLocation
 from boundary_ray.lake.reader import table_pattern
-from boundary_ray.query.outcomes import PREFIX, fingerprint_of
 
 Partition = tuple[str, str]  # (model, benchmark)
 
@@ -58,7 +58,7 @@ class LakeListing:
         }
         fresh = {}
         for key, infos in samples.items():
-            name = f"{PREFIX}{fingerprint_of(infos)}.parquet"
+            name = f"{cache_name('outcomes', fingerprint_of(infos))}.parquet"
             path = cached.get((*key, name))
             if path is not None:
                 fresh[key] = path
