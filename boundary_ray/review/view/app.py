@@ -10,7 +10,10 @@
     /static/…                              CSS, script, KaTeX, the Vega bundle
 
 Pages are rendered on the server from the same data their JSON twin returns (Jinja2,
-autoescape on, no value ever marked safe). Handlers are plain functions: Starlette runs them
+autoescape on, no value ever marked safe). On a lake with no samples yet every page says so and
+names ``boundary run`` (200), and every JSON route answers ``{"error": ...}`` with 409; the
+lake is listed again at each request (at most once a second), so samples a run writes later
+are shown without a restart. Handlers are plain functions: Starlette runs them
 on its thread pool, and the one ``ViewSession`` serialises their reads.
 """
 
@@ -27,7 +30,7 @@ from urllib.parse import quote, urlencode
 from boundary_ray.errors import BoundaryError
 from boundary_ray.review.view import filters, overview, problem_list, problem_page, text
 from boundary_ray.review.view.bands import BAND_TITLES
-from boundary_ray.review.view.errors import NotFound, ParamError, RequestError
+from boundary_ray.review.view.errors import NoSamples, NotFound, ParamError, RequestError
 from boundary_ray.review.view.labels import store_label
 from boundary_ray.review.view.vega_bundle import VegaBundle
 from boundary_ray.review.view.view_session import ViewSession
@@ -103,11 +106,28 @@ def create_app(vs: ViewSession, who: str, token: str | None = None) -> Any:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if request.url.path.startswith("/api/"):
             return json_response({"error": message}, status)
+        if isinstance(exc, NoSamples):  # not an error of the page: the lake is still empty
+            return page("empty.html", title="No samples yet", message=message, lake=str(vs.lake))
         return page("error.html", status, title="Error", message=message, code=status)
 
-    def guarded(handler: Any) -> Any:
+    def require_samples() -> None:
+        """Raise ``NoSamples`` while the lake's current listing has no samples file."""
+        listing = vs.listing()
+        if not listing.has("samples"):
+            held = "problems but no samples" if listing.has("problems") else "no samples"
+            raise NoSamples(
+                f"lake {vs.lake} holds {held} yet: write some with"
+                f" `boundary run SPEC --lake {vs.lake}`"
+            )
+
+    def guarded(handler: Any, samples: bool = True) -> Any:
+        """``handler`` with its ``BoundaryError`` answered as a page or JSON error; ``samples``:
+        only once the lake has samples."""
+
         def endpoint(request: Request) -> Response:
             try:
+                if samples:
+                    require_samples()
                 return handler(request)
             except BoundaryError as exc:
                 return failure(request, exc)
@@ -205,6 +225,7 @@ def create_app(vs: ViewSession, who: str, token: str | None = None) -> Any:
         except ValueError as exc:
             return json_response({"error": f"the body is not JSON ({exc})"}, 400)
         try:
+            await run_in_threadpool(require_samples)
             row = await run_in_threadpool(store_label, vs, parsed, who)
         except BoundaryError as exc:
             return failure(request, exc)
@@ -252,7 +273,7 @@ def create_app(vs: ViewSession, who: str, token: str | None = None) -> Any:
         Route("/api/samples", guarded(api_samples)),
         Route("/api/labels", api_labels, methods=["POST"]),
         Route("/api/charts/pass_at_k", guarded(api_chart)),
-        Route("/images/{image_id}", guarded(image)),
+        Route("/images/{image_id}", guarded(image, samples=False)),
         Route("/static/vega.js", vega_js),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

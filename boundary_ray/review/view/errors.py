@@ -27,3 +27,10 @@ class NotFound(RequestError):
     """A problem, model, sample or image the lake does not hold (404)."""
 
     status = 404
+
+
+class NoSamples(RequestError):
+    """The lake holds no samples yet (409): the pages say so and name ``boundary run``, the
+    JSON routes answer this error; a later request shows the samples once a run wrote some."""
+
+    status = 409

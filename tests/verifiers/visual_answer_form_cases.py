@@ -1,6 +1,6 @@
-"""Issue 33, visual: labelled false negatives (each class seen in MathVista / MathVision samples)
-and the hostile set each new rule was checked against, in ``boundary verify visual``'s line
-format (``question`` included where a rule reads it)."""
+"""Visual answer forms: labelled answers that must grade correct (each class seen in MathVista /
+MathVision samples) and the hostile set each rule was checked against, in ``boundary verify
+visual``'s line format (``question`` included where a rule reads it)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 33, process: number words as models write them (any hyphen) and steps computed inline
+"""Process verifier cases: number words as models write them (any hyphen) and steps computed inline
 (``T = k * 2 + 5 = 10 * 2 + 5 = 25``), on the problems of ``process_cases.py``
 (``synthetic:arith?ops=1-4&per_op=3&seed=0``):
 

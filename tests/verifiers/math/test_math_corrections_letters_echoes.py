@@ -1,11 +1,12 @@
-"""Issue 33, math: a self-correction is not a hedge, an AMC letter with its value answers a letter
-gold, a thin space before a unit is not a list, and an echo of the question is not an answer.
+"""Math answer forms: a self-correction is not a hedge, an AMC letter with its value answers a
+letter gold, a thin space before a unit is not a list, and an echo of the question is not an
+answer.
 
-Each class has labelled cases (what a careful grader says; most were graded otherwise before
-this issue) and hostile ones (answers that must stay wrong: two values offered together, a
-hedge, another letter, a copy of the question, a unit trick). All go through the real verifier,
-math-verify in its child process, with only the public ``verify_one`` (so the same cases can be
-run against an older checkout)."""
+Each class has labelled cases (what a careful grader says; most were once graded otherwise) and
+hostile ones (answers that must stay wrong: two values offered together, a hedge, another
+letter, a copy of the question, a unit trick). All go through the real verifier, math-verify in
+its child process, with only the public ``verify_one`` (so the same cases can be run against an
+older checkout)."""
 
 from __future__ import annotations
 
@@ -154,7 +155,7 @@ CASES = [(group, *case) for group, cases in ALL.items() for case in cases]
     CASES,
     ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
 )
-def test_issue33_math_case(verifier, group, gold, question, response, verdict, why) -> None:
+def test_math_form_case(verifier, group, gold, question, response, verdict, why) -> None:
     result = judge(verifier, gold, response, question)
     assert result.verdict == verdict, (group, result)
     if why is not None:

@@ -1,12 +1,13 @@
-"""Issue 33, visual: the labelled false negatives now graded right, and the hostile set that
-keeps every new rule from letting a wrong answer through (``visual_issue33_cases.py``)."""
+"""Visual answer forms: labelled answers graded right (lower-case letters, a letter with its
+option's text, an option's value, thousands separators, currency signs, ...) and the hostile set
+that keeps every such rule from letting a wrong answer through (``visual_answer_form_cases.py``)."""
 
 from __future__ import annotations
 
 import pytest
 
 from boundary_ray.verifiers.visual import VisualVerifier
-from tests.verifiers.visual_issue33_cases import CLASSES, HOSTILE, LABELLED
+from tests.verifiers.visual_answer_form_cases import CLASSES, HOSTILE, LABELLED
 
 FIELDS = ("response", "answer", "question_type", "answer_type", "choices", "precision", "unit")
 CASES = [{**c, "hostile": False} for c in LABELLED] + [{**c, "hostile": True} for c in HOSTILE]
@@ -39,7 +40,7 @@ def test_every_class_has_labelled_and_hostile_cases() -> None:
         f"{'hostile' if c['hostile'] else 'labelled'}-{c['cls']}-{i}" for i, c in enumerate(CASES)
     ],
 )
-def test_issue33_visual_case(verifier: VisualVerifier, case: dict) -> None:
+def test_visual_answer_form_case(verifier: VisualVerifier, case: dict) -> None:
     verdict, _ = verifier.judge(_row(case))
     assert verdict.verdict == case["expect"], verdict
     if verdict.verdict != "correct":

@@ -1,5 +1,5 @@
-"""Issue 33, process: labelled and hostile cases for number words and steps computed inline
-(``process_issue33_cases.py``), and the inline check on its own."""
+"""Process verifier: labelled and hostile cases for number words and steps computed inline
+(``process_words_inline_cases.py``), and the inline check on its own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from boundary_ray.benchmarks.synthetic import load_synthetic
 from boundary_ray.spec import BenchmarkSpec
 from boundary_ray.verifiers.process.verifier import judge_process
-from tests.verifiers.process.process_issue33_cases import HOSTILE, LABELLED
+from tests.verifiers.process.process_words_inline_cases import HOSTILE, LABELLED
 
 CASES = [("labelled", *c) for c in LABELLED] + [("hostile", *c) for c in HOSTILE]
 
@@ -30,7 +30,7 @@ def test_each_class_has_labelled_and_hostile_cases() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-{c[5]}-{i}" for i, c in enumerate(CASES)])
-def test_issue33_process_case(case) -> None:
+def test_process_words_inline_case(case) -> None:
     _, problem_id, expected, finish_reason, response, _ = case
     got = judge_process(response, metas()[problem_id], finish_reason)
     assert got.verdict == expected, f"{problem_id}: {got.verdict} ({got.reason}): {response[:200]}"
