@@ -222,9 +222,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             f"{args.model} on {name}: all {totals['already_in_lake']} samples already in the lake"
         )
         return 0
+    from boundary_ray.query.answer_classes import refresh_answer_classes
     from boundary_ray.query.outcomes import refresh_outcomes
 
-    refresh_outcomes(result["lake"])  # aggregate queries then read per-problem counts
+    # as a run ends: aggregate queries then read per-problem counts, maj@k its stored votes
+    refresh_outcomes(result["lake"])
+    refresh_answer_classes(result["lake"], [args.model])
     print(
         f"import {result['run_id']} done; lake: {result['lake']}\n"
         f"{args.model} on {name}: {totals['samples']} samples written, "

@@ -157,8 +157,11 @@ def test_the_command_rebuilds_and_reports(lake, capsys):
     assert main(["lake", "answer-classes", "--lake", lake]) == 0
     out = capsys.readouterr().out.strip()
     assert out.startswith("2 rebuilt, 0 kept, 0 removed partitions;")
-    assert out.endswith("verifier comparisons")
+    assert out.endswith("verifier comparisons; maj@k stored for 2 partitions")
     assert main(["lake", "answer-classes", "--lake", lake]) == 0
-    assert capsys.readouterr().out.startswith("0 rebuilt, 2 kept, 0 removed partitions; 0 ")
+    again = capsys.readouterr().out.strip()
+    assert again == "0 rebuilt, 2 kept, 0 removed partitions; 0 verifier comparisons;" + (
+        " maj@k stored for 0 partitions"
+    )
     assert main(["lake", "answer-classes", "--lake", lake + "-missing"]) == 2
     assert "boundary: error:" in capsys.readouterr().err

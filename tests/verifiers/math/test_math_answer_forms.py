@@ -13,22 +13,9 @@ from boundary_ray.verifiers.math.text import (
     split_alternatives,
     split_top_level,
 )
-from boundary_ray.verifiers.math.verifier import MathVerifier
 
 F3 = "Let $f(x) = 2x - 1$. What is $f(3)$?"
 GIVEN_F3 = "If $f(3) = 5$ and $f(5) = 9$, what is $f(f(3))$?"
-
-
-@pytest.fixture(scope="module")
-def verifier():
-    v = MathVerifier(timeout_s=10.0)
-    yield v
-    v.close()
-
-
-def judge(verifier, gold: str, response: str, question: str | None = None):
-    row = {"response": response, "answer": gold, "finish_reason": "stop", "question": question}
-    return verifier.verify_one(row)
 
 
 # (gold, question, response, verdict, words the reason must hold)
@@ -134,22 +121,22 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("gold", "question", "response", "verdict", "why"), EQUATIONS)
-def test_equations(verifier, gold, question, response, verdict, why) -> None:
-    result = judge(verifier, gold, response, question)
+def test_equations(judge, gold, question, response, verdict, why) -> None:
+    result = judge(gold, response, question)
     assert result.verdict == verdict, result
     assert (result.reason is None) if why is None else (why in result.reason), result
 
 
 @pytest.mark.parametrize(("gold", "question", "response", "verdict", "why"), HEDGES)
-def test_hedges(verifier, gold, question, response, verdict, why) -> None:
-    result = judge(verifier, gold, response, question)
+def test_hedges(judge, gold, question, response, verdict, why) -> None:
+    result = judge(gold, response, question)
     assert result.verdict == verdict, result
     assert (result.reason is None) if why is None else (why in result.reason), result
 
 
 @pytest.mark.parametrize(("gold", "question", "response", "verdict", "why"), HOSTILE)
-def test_hostile_responses(verifier, gold, question, response, verdict, why) -> None:
-    result = judge(verifier, gold, response, question)
+def test_hostile_responses(judge, gold, question, response, verdict, why) -> None:
+    result = judge(gold, response, question)
     assert result.verdict == verdict, result
     assert why in result.reason, result
 

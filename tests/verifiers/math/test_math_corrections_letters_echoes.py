@@ -12,23 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from boundary_ray.verifiers.math.verifier import MathVerifier
-
 Q = "What is 11 - 7 - 2?"
 EQS = "a = 5. b = a + 3. c = b - 3. What is the value of c?"
 DUCKS = "Ana has 12 cakes and eats 4 a day. How many days do the cakes last? Give 3 reasons."
-
-
-@pytest.fixture(scope="module")
-def verifier():
-    v = MathVerifier(timeout_s=10.0)
-    yield v
-    v.close()
-
-
-def judge(verifier, gold: str, response: str, question: str | None = None):
-    row = {"response": response, "answer": gold, "finish_reason": "stop", "question": question}
-    return verifier.verify_one(row)
 
 
 # (gold, question, response, verdict, words the reason must hold or None)
@@ -155,8 +141,8 @@ CASES = [(group, *case) for group, cases in ALL.items() for case in cases]
     CASES,
     ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
 )
-def test_math_form_case(verifier, group, gold, question, response, verdict, why) -> None:
-    result = judge(verifier, gold, response, question)
+def test_math_form_case(judge, group, gold, question, response, verdict, why) -> None:
+    result = judge(gold, response, question)
     assert result.verdict == verdict, (group, result)
     if why is not None:
         assert why in (result.reason or ""), (group, result)
@@ -168,7 +154,7 @@ def test_every_class_has_labelled_and_hostile_cases() -> None:
         assert all(case[3] != "correct" for case in ALL[f"{name}_hostile"]), name
 
 
-def test_an_echo_keeps_its_number_and_rule_for_the_reader(verifier) -> None:
-    result = judge(verifier, "2", "11, 7 and 2.", Q)
+def test_an_echo_keeps_its_number_and_rule_for_the_reader(judge) -> None:
+    result = judge("2", "11, 7 and 2.", Q)
     assert (result.extracted_answer, result.answer_rule) == ("2", "last_number")
-    assert judge(verifier, "2", "11, 7 and 2.", None).verdict == "correct"  # no question: as before
+    assert judge("2", "11, 7 and 2.", None).verdict == "correct"  # no question: as before

@@ -27,13 +27,6 @@ SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "benchmarks"
 SETS = ("aime24", "amc23", "gsm8k", "math500", "minerva_math", "olympiadbench")
 
 
-@pytest.fixture(scope="module")
-def verifier():
-    v = MathVerifier(timeout_s=10.0)
-    yield v
-    v.close()
-
-
 def _running(pid: int) -> bool:
     """Alive and not a zombie waiting for its new parent (pid 1) to reap it."""
     try:
