@@ -60,9 +60,11 @@ def _chromium_ready() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """The system's headless Chromium, driven by Playwright."""
+    """The system's headless Chromium, driven by Playwright. Per module, not per session: while
+    Playwright's sync API runs, the main thread has a running event loop, and every later test
+    that starts one of its own (``asyncio.run``, inspect-ai's eval) would fail."""
     why = _chromium_ready()
     if why:
         pytest.skip(why)
