@@ -314,6 +314,7 @@ def _clean_phrase(text: str) -> tuple[str, str | None]:
     Returns the answer and, when it was a delimited math segment (``$5$``), the text after it.
     """
     text = text.strip().replace("**", "").strip()
+    text = _AFFIRMING_WORD_RE.sub("", text, count=1)  # "the answer is indeed $220$, where ..."
     for open_, close in _MATH_DELIMITERS:
         if text.startswith(open_):
             end = text.find(close, len(open_))
@@ -326,6 +327,13 @@ def _clean_phrase(text: str) -> tuple[str, str | None]:
 
 
 _MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+# a word that only affirms the value after it, never a value itself (only before a math segment:
+# "indeed $5$"; "the answer is simply 5 or 7" stays two values)
+_AFFIRMING_WORD_RE = re.compile(
+    r"^(?:indeed|thus|therefore|hence|so|then|simply|clearly|still|just|again|now)\b"
+    r"[\s,:]*(?=\$|\\\(|\\\[)",
+    re.IGNORECASE,
+)
 _CLAIM_FINDERS = (
     ("boxed", _box_claims),
     ("answer_is", _answer_is_claims),

@@ -76,7 +76,7 @@ def test_the_disagreements_are_where_nemo_skills_or_we_erred(tmp_path: Path, sou
     assert disagreements(lake, "nemo") == read
     rows = {(r["problem_id"], r["sample_idx"]): r for r in samples(lake, "nemo")}
     nemo_wrong = {k for k in read if rows[k]["source_verdict"] == "wrong"}
-    assert nemo_wrong == read - set(_misses())  # seven times NeMo-Skills, once us
+    assert nemo_wrong == read - set(_misses())  # seven times NeMo-Skills (our one miss is fixed)
 
 
 def test_a_problem_twice_in_one_file_is_a_duplicate(tmp_path: Path, source: Path) -> None:

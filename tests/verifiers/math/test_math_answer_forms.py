@@ -77,6 +77,19 @@ HEDGES = [
     ("5", None, "#### 5 or 7", "wrong", "hedged"),
     ("5", None, "The answer is $5$ (or maybe $7$).", "wrong", "hedged"),
     ("(2,3)", None, "\\boxed{(2,3) \\text{ or } (3,2)}", "wrong", "!= gold"),
+    # a word that only affirms the math after it: the value, not the clause that follows
+    (
+        "220",
+        None,
+        "The answer is indeed $\\boxed{220}$, where each digit position represents the"
+        " exponent of the primes $2$, $3$, and $5$ respectively, omitting any leading zeros.",
+        "correct",
+        None,
+    ),
+    ("5", None, "The final answer is therefore $5$, since $2 + 3 = 5$.", "correct", None),
+    ("5", None, "The answer is thus $5$.", "correct", None),
+    ("5", None, "The answer is indeed $5$ or $7$.", "wrong", "hedged"),
+    ("5", None, "The answer is simply 5 or 7.", "wrong", "hedged"),
     # several values that are one value, a repeated answer, a correction: no hedge
     ("\\frac{1}{2}", None, "The answer is $\\frac{1}{2}$ or $0.5$.", "correct", None),
     ("5", None, "\\boxed{5}. So the answer is $\\boxed{5}$.", "correct", None),
@@ -109,6 +122,9 @@ HOSTILE = [
     ("7", None, "The answer is $5$, $6$, $7$, $8$, $9$.", "wrong", "hedged"),
     ("7", None, "\\boxed{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}", "wrong", "hedged"),
     ("7", None, "\\boxed{7 \\lor 8}", "wrong", "hedged"),
+    ("7", None, "The answer is thus $5$, $6$, $7$.", "wrong", "hedged"),
+    ("7", None, "The answer is indeed $5$, or perhaps $7$.", "wrong", "hedged"),
+    ("7", None, "The answer is clearly $\\boxed{5}$ or $\\boxed{7}$.", "wrong", "hedged"),
     ("7", None, "#### 7\nThe answer is 8", "wrong", "hedged"),
     ("5", None, "The final answer is $x+x+1=5$", "wrong", "equation"),
     ("5", None, "\\boxed{5 - x = 0}", "wrong", "equation"),
