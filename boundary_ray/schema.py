@@ -204,6 +204,7 @@ MAJORITY_VOTES = pa.schema(
         ("model", pa.string()),
         ("benchmark", pa.string()),
         ("problem_id", pa.string()),
+        ("n", pa.int64()),  # samples of the problem (its cell's grid ends at the smallest n)
         ("k", pa.int64()),
         ("maj_at_k", pa.float64()),
     ]

@@ -275,11 +275,22 @@ def outcomes_only(args: argparse.Namespace) -> None:
         )
     else:
         print(f"reusing the outcomes of {int(built.read_text()):,} samples at {lake}")
-    shutil.rmtree(lake / "majority_votes", ignore_errors=True)
-    if not args.no_majority:  # what the refresh that ends a run builds beside the classes
-        start = time.perf_counter()
-        counts = refresh_majority_votes(str(lake))
-        print(f"refresh_majority_votes: {counts} in {time.perf_counter() - start:.1f} s")
+    # what the refresh that ends a run builds beside the classes (kept once built)
+    start = time.perf_counter()
+    counts = refresh_majority_votes(str(lake))
+    print(f"refresh_majority_votes: {counts} in {time.perf_counter() - start:.1f} s")
+    stored, aside = lake / "majority_votes", lake / "majority_votes.aside"
+    if args.no_majority:  # out of the lake's layout while the queries run
+        stored.rename(aside)
+    try:
+        time_outcomes_queries(args, lake)
+    finally:
+        if aside.exists():
+            aside.rename(stored)
+
+
+def time_outcomes_queries(args: argparse.Namespace, lake: Path) -> None:
+    """The table of ``--outcomes-only``: each query's best and median wall time."""
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")
     names = args.queries.split(",") if args.queries else list_queries()
     print("\n| query | rows | best s | median s | load |\n|---|---:|---:|---:|---:|")

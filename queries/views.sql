@@ -485,25 +485,33 @@ from grouped;
 create or replace view problem_answer_classes as
 select * from exact_answer_classes;
 
--- cached_majority_votes: maj@k per problem at its cell's k grid, as the answer-class refresh
--- stored it (the majority_votes table, boundary_ray/query/majority_votes.py). `boundary query`
--- points it at the fresh files; here, and in the DuckDB CLI, it is empty and
--- problem_maj_at_k computes every value.
+-- cached_majority_votes: maj@k per problem (and its n) at its cell's k grid, as the
+-- answer-class refresh stored it (the majority_votes table, boundary_ray/query/
+-- majority_votes.py). `boundary query` points it at the fresh files; here, and in the DuckDB
+-- CLI, it is empty and problem_maj_at_k computes every value.
 create or replace view cached_majority_votes as
 select
     cast(null as varchar) as model,
     cast(null as varchar) as benchmark,
     cast(null as varchar) as problem_id,
+    cast(null as bigint) as n,
     cast(null as bigint) as k,
     cast(null as double) as maj_at_k
 where false;
+
+-- uncached_answer_classes: the answer classes of the cells cached_majority_votes does not
+-- hold (problem_maj_at_k computes their votes; it reads problem_answer_classes only for the
+-- problems it computes). With nothing stored, all of them.
+create or replace view uncached_answer_classes as
+select * from problem_answer_classes;
 
 -- problem_maj_at_k(wanted_model, wanted_benchmark, extra_ks): maj@k of each problem of
 -- problem_answer_classes (only wanted_model's and wanted_benchmark's where not null) at each
 -- k of its cell's grid (k_grid(smallest n of the (model, benchmark), extra_ks)): the expected
 -- correctness of a plurality vote over k samples drawn uniformly without replacement from
--- the problem's n, exactly. Columns: model, benchmark, problem_id, k, maj_at_k. A value
--- cached_majority_votes holds is taken from it; the others are computed as follows.
+-- the problem's n, exactly. Columns: model, benchmark, problem_id, n, k, maj_at_k. A value
+-- cached_majority_votes holds is taken from it (and the classes of its cell are not read);
+-- the others are computed as follows.
 --
 -- The formula. Let the correct class hold c samples, the other classes a_1, a_2, ... and b
 -- samples abstain (c + sum a_j + b = n). Draw k; let t be the correct votes drawn and x_j
@@ -552,38 +560,54 @@ where false;
 create or replace macro problem_maj_at_k(wanted_model, wanted_benchmark, extra_ks) as table
 with recursive
 
--- one row per answer class of each problem of the cells asked for
-selected_classes as (
+-- the stored votes of the cells asked for, and each such cell's smallest n
+cached_votes as (
     select
-        problem_answer_classes.model,
-        problem_answer_classes.benchmark,
-        problem_answer_classes.problem_id,
-        problem_answer_classes.class_idx,
-        problem_answer_classes.samples,
-        problem_answer_classes.correct
-    from problem_answer_classes
-    where allows(wanted_model, problem_answer_classes.model)
-        and allows(wanted_benchmark, problem_answer_classes.benchmark)
+        cached_majority_votes.model,
+        cached_majority_votes.benchmark,
+        cached_majority_votes.problem_id,
+        cached_majority_votes.n,
+        cached_majority_votes.k,
+        cached_majority_votes.maj_at_k
+    from cached_majority_votes
+    where allows(wanted_model, cached_majority_votes.model)
+        and allows(wanted_benchmark, cached_majority_votes.benchmark)
 ),
 
--- n of each problem (sums of bigint are hugeint in DuckDB: back to bigint, as the counts are)
-problem_sizes as (
+cached_cells as (
     select
-        selected_classes.model,
-        selected_classes.benchmark,
-        selected_classes.problem_id,
-        sum(selected_classes.samples)::bigint as n
-    from selected_classes
-    group by selected_classes.model, selected_classes.benchmark, selected_classes.problem_id
+        cached_votes.model,
+        cached_votes.benchmark,
+        min(cached_votes.n) as max_k
+    from cached_votes
+    group by cached_votes.model, cached_votes.benchmark
+),
+
+-- n of each problem of the other cells (sums of bigint are hugeint in DuckDB: back to bigint)
+uncached_sizes as (
+    select
+        uncached_answer_classes.model,
+        uncached_answer_classes.benchmark,
+        uncached_answer_classes.problem_id,
+        sum(uncached_answer_classes.samples)::bigint as n
+    from uncached_answer_classes
+    where allows(wanted_model, uncached_answer_classes.model)
+        and allows(wanted_benchmark, uncached_answer_classes.benchmark)
+    group by
+        uncached_answer_classes.model,
+        uncached_answer_classes.benchmark,
+        uncached_answer_classes.problem_id
 ),
 
 per_cell as (
+    select * from cached_cells
+    union all
     select
-        problem_sizes.model,
-        problem_sizes.benchmark,
-        min(problem_sizes.n) as max_k
-    from problem_sizes
-    group by problem_sizes.model, problem_sizes.benchmark
+        uncached_sizes.model,
+        uncached_sizes.benchmark,
+        min(uncached_sizes.n) as max_k
+    from uncached_sizes
+    group by uncached_sizes.model, uncached_sizes.benchmark
 ),
 
 -- the k of each (model, benchmark), as in pass_at_k (k_grid)
@@ -596,54 +620,84 @@ k_values as (
     cross join lateral k_grid(per_cell.max_k, extra_ks) as cell_k
 ),
 
--- the cells majority_votes holds: each of its problems at each k of the cell's own grid
--- (k_grid without extra ks), as the refresh computed them from these answer classes
-cached_cells as (
-    select distinct cached_majority_votes.model, cached_majority_votes.benchmark
-    from cached_majority_votes
+-- the stored votes hold each problem of their cell at each k of the cell's own grid (k_grid
+-- without extra ks), as the refresh computed them from the same answer classes
+cached as (
+    select
+        cached_votes.model,
+        cached_votes.benchmark,
+        cached_votes.problem_id,
+        cached_votes.n,
+        cached_votes.k,
+        cached_votes.maj_at_k
+    from cached_votes
+    semi join k_values
+        on k_values.model = cached_votes.model
+        and k_values.benchmark = cached_votes.benchmark
+        and k_values.k = cached_votes.k
 ),
 
 cached_ks as (
     select
-        per_cell.model,
-        per_cell.benchmark,
+        cached_cells.model,
+        cached_cells.benchmark,
         cell_k.k
-    from per_cell
+    from cached_cells
+    cross join lateral k_grid(cached_cells.max_k, null) as cell_k
+),
+
+-- what is left to compute: every problem of the other cells at each of their ks, and the
+-- stored cells' problems at the extra ks their grid lacks
+extra_cached_ks as (
+    select k_values.model, k_values.benchmark, k_values.k
+    from k_values
     semi join cached_cells
-        on cached_cells.model = per_cell.model
-        and cached_cells.benchmark = per_cell.benchmark
-    cross join lateral k_grid(per_cell.max_k, null) as cell_k
-),
-
-cached as (
-    select
-        cached_majority_votes.model,
-        cached_majority_votes.benchmark,
-        cached_majority_votes.problem_id,
-        cached_majority_votes.k,
-        cached_majority_votes.maj_at_k
-    from cached_majority_votes
-    semi join k_values
-        on k_values.model = cached_majority_votes.model
-        and k_values.benchmark = cached_majority_votes.benchmark
-        and k_values.k = cached_majority_votes.k
-),
-
--- what is left to compute: each problem at each k of its cell the cache does not hold
-missing as (
-    select
-        problem_sizes.model,
-        problem_sizes.benchmark,
-        problem_sizes.problem_id,
-        k_values.k
-    from problem_sizes
-    inner join k_values
-        on k_values.model = problem_sizes.model
-        and k_values.benchmark = problem_sizes.benchmark
+        on cached_cells.model = k_values.model
+        and cached_cells.benchmark = k_values.benchmark
     anti join cached_ks
         on cached_ks.model = k_values.model
         and cached_ks.benchmark = k_values.benchmark
         and cached_ks.k = k_values.k
+),
+
+missing as (
+    select
+        uncached_sizes.model,
+        uncached_sizes.benchmark,
+        uncached_sizes.problem_id,
+        k_values.k
+    from uncached_sizes
+    inner join k_values
+        on k_values.model = uncached_sizes.model
+        and k_values.benchmark = uncached_sizes.benchmark
+    union all
+    select
+        cached_votes.model,
+        cached_votes.benchmark,
+        cached_votes.problem_id,
+        extra_cached_ks.k
+    from extra_cached_ks
+    inner join cached_votes
+        on cached_votes.model = extra_cached_ks.model
+        and cached_votes.benchmark = extra_cached_ks.benchmark
+        and cached_votes.k = 1
+),
+
+-- the answer classes of the problems left (none read when nothing is left)
+selected_classes as (
+    select
+        problem_answer_classes.model,
+        problem_answer_classes.benchmark,
+        problem_answer_classes.problem_id,
+        problem_answer_classes.class_idx,
+        problem_answer_classes.samples,
+        problem_answer_classes.correct
+    from problem_answer_classes
+    semi join (select distinct missing.model, missing.benchmark, missing.problem_id from missing)
+        as left_problems
+        on left_problems.model = problem_answer_classes.model
+        and left_problems.benchmark = problem_answer_classes.benchmark
+        and left_problems.problem_id = problem_answer_classes.problem_id
 ),
 
 -- of each problem left: n, c samples in the correct class, and the other classes' sizes,
@@ -664,11 +718,6 @@ per_problem as (
             []
         )::bigint[] as others
     from selected_classes
-    semi join (select distinct missing.model, missing.benchmark, missing.problem_id from missing)
-        as left_problems
-        on left_problems.model = selected_classes.model
-        and left_problems.benchmark = selected_classes.benchmark
-        and left_problems.problem_id = selected_classes.problem_id
     group by selected_classes.model, selected_classes.benchmark, selected_classes.problem_id
 ),
 
@@ -1194,6 +1243,7 @@ computed as (
         problem_k.model,
         problem_k.benchmark,
         problem_k.problem_id,
+        profiles.n,
         problem_k.k,
         -- a profile without a correct class never wins, nor one lost over its whole window;
         -- one whose window holds no t <= T always wins

@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from boundary_ray import schema
-from boundary_ray.lake.caches import fresh_cache_files, refresh_cache
+from boundary_ray.lake.caches import fresh_cache_files, fresh_caches_by_partition, refresh_cache
 from boundary_ray.lake.reader import list_files, read_table
 from boundary_ray.query.majority_votes import refresh_majority_votes
 
@@ -32,6 +32,13 @@ def answer_class_files(lake: str) -> tuple[list[str], list[dict[str, str]]]:
     """The fresh answer-class file of each samples partition that has one, and the partitions
     (``{"model": ..., "benchmark": ...}``) that have none or only stale ones."""
     return fresh_cache_files(lake, "answer_classes")
+
+
+def answer_classes_by_partition(
+    lake: str,
+) -> tuple[dict[tuple[str, ...], str], list[dict[str, str]]]:
+    """``answer_class_files`` with each fresh file under its partition's (model, benchmark)."""
+    return fresh_caches_by_partition(lake, "answer_classes")
 
 
 def refresh_answer_classes(lake: str, models: list[str] | None = None) -> dict[str, int]:

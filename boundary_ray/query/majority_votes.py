@@ -27,11 +27,16 @@ from boundary_ray.lake.reader import list_files
 from boundary_ray.query.views import create_views_over
 
 
+def majority_votes_by_partition(lake: str) -> dict[tuple[str, ...], str]:
+    """The fresh majority-vote file of each samples partition that has one, under its
+    partition's (model, benchmark). A query uses one only beside fresh answer classes."""
+    return fresh_caches_by_partition(lake, "majority_votes")[0]
+
+
 def majority_vote_files(lake: str) -> list[str]:
     """The fresh majority-vote file of each samples partition whose answer classes are fresh."""
     classes, _ = fresh_caches_by_partition(lake, "answer_classes")
-    votes, _ = fresh_caches_by_partition(lake, "majority_votes")
-    return [path for key, path in votes.items() if key in classes]
+    return [path for key, path in majority_votes_by_partition(lake).items() if key in classes]
 
 
 def refresh_majority_votes(lake: str, models: list[str] | None = None) -> dict[str, int]:

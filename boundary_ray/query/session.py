@@ -136,40 +136,61 @@ class QuerySession:
         """``problem_answer_classes`` over the answer-class files (``answer_classes.py``) of the
         partitions where they are fresh, the other partitions' exact answer strings from their
         samples (views.sql); ``cached_majority_votes`` over the fresh majority votes
-        (``majority_votes.py``). Only for SQL that reads them (``read``: the views it reads),
-        else each as views.sql defines it."""
-        assert self._statements is not None
+        (``majority_votes.py``) and ``uncached_answer_classes`` over the classes of the other
+        partitions. Only for SQL that reads them (``read``: the views it reads), else each as
+        views.sql defines it."""
         wanted = "problem_answer_classes" in read
-        fresh, stale = answer_classes.answer_class_files(self.lake) if wanted else ([], [])
-        if fresh:
-            columns = ", ".join(schema.ANSWER_CLASSES.names)
-            self._con.register(
-                "answer_classes_cache", arrow_dataset(self.lake, "answer_classes", fresh)
-            )
-            union = ""
-            if stale:
-                self._con.register("stale_partitions", pa.Table.from_pylist(stale))
-                union = (
-                    f" union all select {columns} from exact_answer_classes"
-                    " semi join stale_partitions using (model, benchmark)"
-                )
-            self._con.execute(
-                "create or replace view problem_answer_classes as"
-                f" select {columns} from answer_classes_cache{union}"
-            )
-        else:
-            self._restore("problem_answer_classes")
-        votes = majority_votes.majority_vote_files(self.lake) if fresh else []
-        if votes and "cached_majority_votes" in read:
-            self._con.register(
-                "majority_votes_cache", arrow_dataset(self.lake, "majority_votes", votes)
-            )
-            self._con.execute(
-                "create or replace view cached_majority_votes as select"
-                f" {', '.join(schema.MAJORITY_VOTES.names)} from majority_votes_cache"
-            )
-        else:
+        fresh, stale = answer_classes.answer_classes_by_partition(self.lake) if wanted else ({}, [])
+        if not fresh:
+            for view in (
+                "problem_answer_classes",
+                "cached_majority_votes",
+                "uncached_answer_classes",
+            ):
+                self._restore(view)
+            return
+        self._classes_view("problem_answer_classes", list(fresh.values()), stale)
+        votes = (
+            majority_votes.majority_votes_by_partition(self.lake)
+            if "cached_majority_votes" in read
+            else {}
+        )
+        votes = {key: path for key, path in votes.items() if key in fresh}
+        if not votes:
             self._restore("cached_majority_votes")
+            self._restore("uncached_answer_classes")
+            return
+        self._con.register(
+            "majority_votes_cache", arrow_dataset(self.lake, "majority_votes", list(votes.values()))
+        )
+        self._con.execute(
+            "create or replace view cached_majority_votes as select"
+            f" {', '.join(schema.MAJORITY_VOTES.names)} from majority_votes_cache"
+        )
+        unvoted = [path for key, path in fresh.items() if key not in votes]
+        self._classes_view("uncached_answer_classes", unvoted, stale)
+
+    def _classes_view(self, view: str, files: list[str], stale: list[dict[str, str]]) -> None:
+        """``view``: the answer-class ``files`` with the exact classes of the ``stale``
+        partitions (views.sql ``exact_answer_classes``, from their samples)."""
+        columns = ", ".join(schema.ANSWER_CLASSES.names)
+        relation = f"{view}_files"
+        self._con.register(
+            relation,
+            arrow_dataset(self.lake, "answer_classes", files)
+            if files
+            else schema.ANSWER_CLASSES.empty_table(),
+        )
+        union = ""
+        if stale:
+            self._con.register("stale_partitions", pa.Table.from_pylist(stale))
+            union = (
+                f" union all select {columns} from exact_answer_classes"
+                " semi join stale_partitions using (model, benchmark)"
+            )
+        self._con.execute(
+            f"create or replace view {view} as select {columns} from {relation}{union}"
+        )
 
     def _restore(self, view: str) -> None:
         """``view`` as views.sql defines it."""

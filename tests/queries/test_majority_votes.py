@@ -156,3 +156,19 @@ def test_compaction_keeps_every_cache_fresh(lake, capsys):
         assert len(list(Path(lake, table).rglob("*.parquet"))) == 2, table  # renamed, not copied
     assert set(maj_by_k(lake).values()) == {0.125}
     assert refresh_answer_classes(lake)["rebuilt"] == 0
+
+
+def test_a_lake_with_and_without_stored_votes_answers_both(lake):
+    refresh_answer_classes(lake)
+    _tamper(lake, 0.125)
+    m2_votes = [p for p in majority_vote_files(lake) if "model=m2" in p]
+    Path(m2_votes[0]).unlink()  # m2's classes are fresh, its votes are not stored
+    for params in ({}, {"ks": "3"}, {"model": "m2"}, {"model": "m1", "ks": "3"}):
+        got = maj_by_k(lake, **params)
+        assert got, params
+        for (model, _, k), value in got.items():
+            if model == "m1" and k in GRID:
+                assert value == 0.125, (params, k)
+            else:
+                assert abs(value - expected(model, k)) < TOLERANCE, (params, model, k)
+        assert {m for m, _, _ in got} == ({params["model"]} if "model" in params else {"m1", "m2"})
