@@ -4,9 +4,10 @@ run the vote's program again at every query.
 The vote's exact expectation (views.sql, ``problem_maj_at_k``) is a dynamic program per
 profile of answer classes: about 16 ms a problem when several answers compete closely, 5 s for
 the 100,000 problems of a 100 M-sample lake. The refresh that builds a partition's answer
-classes (``answer_classes.refresh_answer_classes``) runs the same macro once over them, at each
-k of the partition's grid (k_grid: powers of two and the smallest n), and writes the values as
-the ``majority_votes`` table: one file per samples partition, named by the same fingerprint
+classes (``answer_classes.refresh_answer_classes``) runs the same macro over them, a thousand
+problems at a time (a partition's program states at once took 14 GiB on the spread 100 M-sample
+lake of ``perf/query_speed.py``), at each k of the partition's grid (k_grid: powers of two and
+the smallest n), and writes the values with each problem's n as the ``majority_votes`` table: one file per samples partition, named by the same fingerprint
 (``lake/caches.py``). A query takes a value from it only where the partition's answer classes
 are fresh too (the values were computed from them) and computes every other (problem, k): an
 extra k (``--param ks=``), a partition without a fresh file.
@@ -15,6 +16,7 @@ extra k (``--param ks=``), a partition without a fresh file.
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from boundary_ray import schema
 from boundary_ray.lake.caches import (
@@ -23,8 +25,10 @@ from boundary_ray.lake.caches import (
     fresh_caches_by_partition,
     refresh_cache,
 )
-from boundary_ray.lake.reader import list_files
+from boundary_ray.lake.reader import arrow_dataset, list_files
 from boundary_ray.query.views import create_views_over
+
+PROBLEMS_PER_PROGRAM = 1000
 
 
 def majority_votes_by_partition(lake: str) -> dict[tuple[str, ...], str]:
@@ -47,7 +51,9 @@ def refresh_majority_votes(lake: str, models: list[str] | None = None) -> dict[s
 
 
 def _compute(lake: str, part: dict[str, str]) -> pa.Table | None:
-    """``problem_maj_at_k`` over the partition's fresh answer classes (None: they are stale)."""
+    """``problem_maj_at_k`` over the partition's fresh answer classes (None: they are stale),
+    ``PROBLEMS_PER_PROGRAM`` problems at a time (the program's states of a whole partition of
+    close contests would take gigabytes)."""
     import duckdb
 
     stamp = fingerprint(lake, part["model"], part["benchmark"])
@@ -55,16 +61,31 @@ def _compute(lake: str, part: dict[str, str]) -> pa.Table | None:
     paths = [p for p in list_files(lake, "answer_classes", part) if p.endswith(wanted)]
     if not paths:
         return None
+    classes = arrow_dataset(lake, "answer_classes", paths).to_table()
+    problems = pc.unique(classes["problem_id"])
     con = duckdb.connect()
     try:
-        create_views_over(con, lake, {"answer_classes": paths})
+        create_views_over(con, lake, {})
+        con.register("chunk", classes.slice(0, 0))
         columns = ", ".join(schema.ANSWER_CLASSES.names)
-        con.execute(
-            f"create or replace view problem_answer_classes as select {columns} from answer_classes"
-        )
-        votes = con.sql(
-            "select * from problem_maj_at_k(null, null, null) order by problem_id, k"
-        ).to_arrow_table()
+        con.execute(f"create or replace view problem_answer_classes as select {columns} from chunk")
+        # the cell's grid ends at its smallest n, whichever chunk holds it
+        con.register("classes", classes)
+        smallest = con.sql(
+            "select min(n) from (select sum(samples) as n from classes group by problem_id)"
+        ).fetchall()[0][0]
+        votes = []
+        for first in range(0, len(problems), PROBLEMS_PER_PROGRAM):
+            some = problems[first : first + PROBLEMS_PER_PROGRAM]
+            con.register("chunk", classes.filter(pc.is_in(classes["problem_id"], some)))
+            votes.append(
+                con.sql(
+                    "select * from problem_maj_at_k(null, null, [$smallest::bigint]) where k in"
+                    " (select k from k_grid($smallest, null)) order by problem_id, k",
+                    params={"smallest": smallest},
+                ).to_arrow_table()
+            )
     finally:
         con.close()
-    return votes.select(schema.MAJORITY_VOTES.names).cast(schema.MAJORITY_VOTES)
+    table = pa.concat_tables(votes) if votes else schema.MAJORITY_VOTES.empty_table()
+    return table.select(schema.MAJORITY_VOTES.names).cast(schema.MAJORITY_VOTES)

@@ -172,3 +172,14 @@ def test_a_lake_with_and_without_stored_votes_answers_both(lake):
             else:
                 assert abs(value - expected(model, k)) < TOLERANCE, (params, model, k)
         assert {m for m, _, _ in got} == ({params["model"]} if "model" in params else {"m1", "m2"})
+
+
+def test_votes_stored_a_few_problems_at_a_time_are_the_same(lake, monkeypatch):
+    from boundary_ray.query import majority_votes
+
+    monkeypatch.setattr(majority_votes, "PROBLEMS_PER_PROGRAM", 2)  # 2 and 2, 2 and 1
+    refresh_answer_classes(lake)
+    stored = pa.concat_tables([pq.read_table(p) for p in majority_vote_files(lake)])
+    assert stored.num_rows == 7 * len(GRID)  # every problem at every k of its cell, once
+    for (model, _, k), value in maj_by_k(lake).items():
+        assert abs(value - expected(model, k)) < TOLERANCE, (model, k)
