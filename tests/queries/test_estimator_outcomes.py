@@ -8,7 +8,7 @@ import pytest
 from query_lakes import write_realistic_lake
 
 from boundary_ray import Lake
-from boundary_ray.query import answer_classes, outcomes, run_query
+from boundary_ray.query import answer_classes, majority_votes, outcomes, run_query
 from boundary_ray.query.answer_classes import refresh_answer_classes
 
 ESTIMATORS = [
@@ -45,7 +45,9 @@ def test_caches_give_the_numbers_the_samples_give(lake, monkeypatch):
     outcomes.refresh_outcomes(lake)
     refresh_answer_classes(lake)
     used: list[str] = []
-    real_outcomes, real_classes = outcomes.fresh_outcome_files, answer_classes.answer_class_files
+    real_outcomes = outcomes.fresh_outcome_files
+    real_classes = answer_classes.answer_classes_by_partition
+    real_votes = majority_votes.majority_votes_by_partition
 
     def outcome_spy(path: str):
         files = real_outcomes(path)
@@ -57,13 +59,22 @@ def test_caches_give_the_numbers_the_samples_give(lake, monkeypatch):
         used.append("answer_classes" if fresh and not stale else "samples")
         return fresh, stale
 
+    def votes_spy(path: str):
+        votes = real_votes(path)
+        used.append("majority_votes" if votes else "no votes")
+        return votes
+
     monkeypatch.setattr(outcomes, "fresh_outcome_files", outcome_spy)
-    monkeypatch.setattr(answer_classes, "answer_class_files", classes_spy)
+    monkeypatch.setattr(answer_classes, "answer_classes_by_partition", classes_spy)
+    monkeypatch.setattr(majority_votes, "majority_votes_by_partition", votes_spy)
     for name, params in ESTIMATORS:
         used.clear()
         cached = run_query(name, lake, params)
-        # maj_at_k reads the answer classes, every other one the outcomes
-        assert used[-1] == ("answer_classes" if name == "maj_at_k" else "outcomes"), name
+        # maj_at_k reads the answer classes and the stored votes, every other one the outcomes
+        if name == "maj_at_k":
+            assert used[-2:] == ["answer_classes", "majority_votes"], used
+        else:
+            assert used[-1] == "outcomes", name
         assert cached.num_rows > 0, name
         assert _rounded(cached) == _rounded(from_samples[name]), name
 
