@@ -91,23 +91,24 @@ def fresh_caches_by_partition(
 def refresh_cache(
     lake: str,
     table: str,
-    build: Callable[[dict[str, str]], pa.Table | None],
+    build: Callable[[dict[str, str], str], pa.Table | None],
     models: list[str] | None = None,
 ) -> dict[str, int]:
     """Rebuild ``table``'s cache of every samples partition (only ``models``' when given) that
-    has no fresh file, by ``build(partition)`` (None or no rows: nothing is written), and remove
-    the stale files. Returns counts: partitions rebuilt, kept, removed."""
+    has no fresh file, by ``build(partition, fingerprint)`` (None or no rows: nothing is
+    written), and remove the stale files. Returns counts: partitions rebuilt, kept, removed."""
     fs = open_lake(lake).fs
     counts = {"rebuilt": 0, "kept": 0, "removed": 0}
     for part in partition_values(lake, "samples"):
         if models is not None and part["model"] not in models:
             continue
-        name = cache_name(table, fingerprint(lake, part["model"], part["benchmark"]))
+        stamp = fingerprint(lake, part["model"], part["benchmark"])
+        name = cache_name(table, stamp)
         existing = list_files(lake, table, part)
         if any(p.endswith(f"/{name}.parquet") for p in existing):
             counts["kept"] += 1
         else:
-            data = build(part)
+            data = build(part, stamp)
             if data is not None and data.num_rows:
                 write_table(lake, table, data, name=name)
             counts["rebuilt"] += 1

@@ -51,7 +51,7 @@ def refresh_answer_classes(lake: str, models: list[str] | None = None) -> dict[s
     grouper = AnswerGrouper()
     try:
         counts = refresh_cache(
-            lake, "answer_classes", lambda part: _compute(lake, part, grouper), models
+            lake, "answer_classes", lambda part, _: _compute(lake, part, grouper), models
         )
         counts["comparisons"] = grouper.comparisons
     finally:

@@ -19,49 +19,51 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from boundary_ray import schema
-from boundary_ray.lake.caches import (
-    cache_name,
-    fingerprint,
-    fresh_caches_by_partition,
-    refresh_cache,
-)
-from boundary_ray.lake.reader import arrow_dataset, list_files
+from boundary_ray.lake.caches import cache_name, fresh_caches_by_partition, refresh_cache
+from boundary_ray.lake.reader import arrow_dataset
 from boundary_ray.query.views import create_views_over
 
 PROBLEMS_PER_PROGRAM = 1000
 
 
-def majority_votes_by_partition(lake: str) -> dict[tuple[str, ...], str]:
-    """The fresh majority-vote file of each samples partition that has one, under its
-    partition's (model, benchmark). A query uses one only beside fresh answer classes."""
-    return fresh_caches_by_partition(lake, "majority_votes")[0]
+def majority_votes_beside(
+    lake: str, classes: dict[tuple[str, ...], str]
+) -> dict[tuple[str, ...], str]:
+    """The fresh majority-vote file of each partition of ``classes`` (the fresh answer-class
+    files by (model, benchmark)): stored votes count only beside the classes they came from."""
+    votes, _ = fresh_caches_by_partition(lake, "majority_votes")
+    return {key: path for key, path in votes.items() if key in classes}
 
 
 def majority_vote_files(lake: str) -> list[str]:
     """The fresh majority-vote file of each samples partition whose answer classes are fresh."""
     classes, _ = fresh_caches_by_partition(lake, "answer_classes")
-    return [path for key, path in majority_votes_by_partition(lake).items() if key in classes]
+    return list(majority_votes_beside(lake, classes).values())
 
 
 def refresh_majority_votes(lake: str, models: list[str] | None = None) -> dict[str, int]:
     """Compute maj@k per problem for every partition (only ``models``' when given) whose answer
     classes are fresh and whose majority votes are not; remove stale files. Returns counts:
     partitions rebuilt, kept, removed."""
-    return refresh_cache(lake, "majority_votes", lambda part: _compute(lake, part), models)
+    classes, _ = fresh_caches_by_partition(lake, "answer_classes")
+
+    def build(part: dict[str, str], stamp: str) -> pa.Table | None:
+        path = classes.get((part["model"], part["benchmark"]))
+        # the classes of these very sample files (a run may have added some since the listing)
+        if path is None or not path.endswith(f"/{cache_name('answer_classes', stamp)}.parquet"):
+            return None
+        return _compute(lake, path)
+
+    return refresh_cache(lake, "majority_votes", build, models)
 
 
-def _compute(lake: str, part: dict[str, str]) -> pa.Table | None:
-    """``problem_maj_at_k`` over the partition's fresh answer classes (None: they are stale),
+def _compute(lake: str, classes_file: str) -> pa.Table:
+    """``problem_maj_at_k`` over one partition's fresh answer-class file,
     ``PROBLEMS_PER_PROGRAM`` problems at a time (the program's states of a whole partition of
     close contests would take gigabytes)."""
     import duckdb
 
-    stamp = fingerprint(lake, part["model"], part["benchmark"])
-    wanted = f"/{cache_name('answer_classes', stamp)}.parquet"
-    paths = [p for p in list_files(lake, "answer_classes", part) if p.endswith(wanted)]
-    if not paths:
-        return None
-    classes = arrow_dataset(lake, "answer_classes", paths).to_table()
+    classes = arrow_dataset(lake, "answer_classes", [classes_file]).to_table()
     problems = pc.unique(classes["problem_id"])
     con = duckdb.connect()
     try:

@@ -51,7 +51,7 @@ def fresh_outcome_files(lake: str) -> list[str] | None:
 def refresh_outcomes(lake: str, models: list[str] | None = None) -> dict[str, int]:
     """Rebuild the outcomes of every partition whose sample files changed (only ``models``,
     when given); remove the stale files. Returns counts: partitions rebuilt, kept, removed."""
-    return refresh_cache(lake, "outcomes", lambda part: _compute(lake, part), models)
+    return refresh_cache(lake, "outcomes", lambda part, _: _compute(lake, part), models)
 
 
 def outcome_columns(values: dict[str, Any]) -> str | None:

@@ -41,6 +41,7 @@ class QuerySession:
         self._con.execute("set parquet_metadata_cache = true")
         self._variables: set[str] = set()
         self._statements: dict[str, str] | None = None  # the views, made by the first read
+        self._pointed: set[str] = set()  # views pointed away from their views.sql definition
 
     def __enter__(self) -> QuerySession:
         return self
@@ -101,6 +102,7 @@ class QuerySession:
             try:
                 if self._statements is None:
                     self._statements = create_views(self._con, self.lake)
+                    self._pointed.clear()
                 return read()
             except duckdb.Error as exc:
                 raise BoundaryError(f"{what} on lake {self.lake}: {first_line(exc)}") from exc
@@ -141,34 +143,27 @@ class QuerySession:
         views.sql defines it."""
         wanted = "problem_answer_classes" in read
         fresh, stale = answer_classes.answer_classes_by_partition(self.lake) if wanted else ({}, [])
-        if not fresh:
-            for view in (
-                "problem_answer_classes",
-                "cached_majority_votes",
-                "uncached_answer_classes",
-            ):
-                self._restore(view)
-            return
-        self._classes_view("problem_answer_classes", list(fresh.values()), stale)
         votes = (
-            majority_votes.majority_votes_by_partition(self.lake)
-            if "cached_majority_votes" in read
+            majority_votes.majority_votes_beside(self.lake, fresh)
+            if fresh and "cached_majority_votes" in read
             else {}
         )
-        votes = {key: path for key, path in votes.items() if key in fresh}
-        if not votes:
+        if fresh:
+            self._classes_view("problem_answer_classes", list(fresh.values()), stale)
+        else:
+            self._restore("problem_answer_classes")
+        if votes:
+            self._con.register(
+                "majority_votes_cache",
+                arrow_dataset(self.lake, "majority_votes", list(votes.values())),
+            )
+            columns = ", ".join(schema.MAJORITY_VOTES.names)
+            self._point("cached_majority_votes", f"select {columns} from majority_votes_cache")
+            unvoted = [path for key, path in fresh.items() if key not in votes]
+            self._classes_view("uncached_answer_classes", unvoted, stale)
+        else:
             self._restore("cached_majority_votes")
             self._restore("uncached_answer_classes")
-            return
-        self._con.register(
-            "majority_votes_cache", arrow_dataset(self.lake, "majority_votes", list(votes.values()))
-        )
-        self._con.execute(
-            "create or replace view cached_majority_votes as select"
-            f" {', '.join(schema.MAJORITY_VOTES.names)} from majority_votes_cache"
-        )
-        unvoted = [path for key, path in fresh.items() if key not in votes]
-        self._classes_view("uncached_answer_classes", unvoted, stale)
 
     def _classes_view(self, view: str, files: list[str], stale: list[dict[str, str]]) -> None:
         """``view``: the answer-class ``files`` with the exact classes of the ``stale``
@@ -188,15 +183,20 @@ class QuerySession:
                 f" union all select {columns} from exact_answer_classes"
                 " semi join stale_partitions using (model, benchmark)"
             )
-        self._con.execute(
-            f"create or replace view {view} as select {columns} from {relation}{union}"
-        )
+        self._point(view, f"select {columns} from {relation}{union}")
+
+    def _point(self, view: str, select: str) -> None:
+        """Define ``view`` as ``select`` until it is restored."""
+        self._con.execute(f"create or replace view {view} as {select}")
+        self._pointed.add(view)
 
     def _restore(self, view: str) -> None:
-        """``view`` as views.sql defines it."""
+        """``view`` as views.sql defines it, if it was pointed elsewhere (no statement is run
+        for a view that never was: the browser view's pages run many)."""
         assert self._statements is not None
-        if view in self._statements:
+        if view in self._pointed:
             self._con.execute(self._statements[view])
+            self._pointed.discard(view)
 
 
 def run_query(

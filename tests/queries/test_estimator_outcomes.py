@@ -47,7 +47,7 @@ def test_caches_give_the_numbers_the_samples_give(lake, monkeypatch):
     used: list[str] = []
     real_outcomes = outcomes.fresh_outcome_files
     real_classes = answer_classes.answer_classes_by_partition
-    real_votes = majority_votes.majority_votes_by_partition
+    real_votes = majority_votes.majority_votes_beside
 
     def outcome_spy(path: str):
         files = real_outcomes(path)
@@ -59,14 +59,14 @@ def test_caches_give_the_numbers_the_samples_give(lake, monkeypatch):
         used.append("answer_classes" if fresh and not stale else "samples")
         return fresh, stale
 
-    def votes_spy(path: str):
-        votes = real_votes(path)
+    def votes_spy(path: str, classes: dict):
+        votes = real_votes(path, classes)
         used.append("majority_votes" if votes else "no votes")
         return votes
 
     monkeypatch.setattr(outcomes, "fresh_outcome_files", outcome_spy)
     monkeypatch.setattr(answer_classes, "answer_classes_by_partition", classes_spy)
-    monkeypatch.setattr(majority_votes, "majority_votes_by_partition", votes_spy)
+    monkeypatch.setattr(majority_votes, "majority_votes_beside", votes_spy)
     for name, params in ESTIMATORS:
         used.clear()
         cached = run_query(name, lake, params)
